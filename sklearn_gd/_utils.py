@@ -1,0 +1,84 @@
+"""Small helpers shared by the estimators: input checks, devices, seeds, quiet loading."""
+
+import contextlib
+import numbers
+
+import numpy as np
+import torch
+from sklearn.utils import check_random_state
+
+
+def check_texts(X, name="X"):
+    """Return ``X`` as a new list of ``str``, or raise a ValueError that says how to fix it.
+
+    Accepts a list, tuple, 1-D array or pandas Series of strings. The caller's object is
+    never modified.
+    """
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            f"{name} must be a list of texts, got a single string. Wrap it in a list: [{name}]."
+        )
+    if hasattr(X, "ndim") and X.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one text per sample), got an array of shape {X.shape}. "
+            "If your texts are in a DataFrame, pass one column, e.g. df['text']."
+        )
+    try:
+        texts = list(X)
+    except TypeError:
+        raise ValueError(
+            f"{name} must be a list of texts, got {type(X).__name__}."
+        ) from None
+    bad = [i for i, text in enumerate(texts) if not isinstance(text, str)]
+    if bad:
+        i = bad[0]
+        raise ValueError(
+            f"{name} must contain only strings; item {i} is {type(texts[i]).__name__} "
+            f"({texts[i]!r}) and {len(bad) - 1} more are not strings. Convert them, e.g. "
+            f"[str(t) for t in {name}], or drop missing values first."
+        )
+    if not texts:
+        raise ValueError(f"{name} is empty: at least one text is needed.")
+    return texts
+
+
+def resolve_device(device):
+    """``"auto"`` means CUDA when present, else CPU; any other value is passed through."""
+    if device in (None, "auto"):
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return str(device)
+
+
+def seed_from(random_state):
+    """An integer seed derived from ``random_state`` (int, RandomState or None)."""
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+@contextlib.contextmanager
+def torch_seed(seed):
+    """Seed torch inside the block only, leaving the caller's global RNG state untouched."""
+    devices = list(range(torch.cuda.device_count()))
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+@contextlib.contextmanager
+def quiet_transformers(verbose):
+    """Hide transformers' loading progress bars and warnings unless ``verbose >= 2``."""
+    from transformers.utils import logging as hf_logging
+
+    if verbose >= 2:
+        yield
+        return
+    bars, level = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()

@@ -1,0 +1,292 @@
+"""CausalLMGenerator: finetune a pretrained causal language model on texts, then sample new ones."""
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet
+from skorch.callbacks import ProgressBar
+from tqdm.auto import tqdm
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from ._utils import check_texts, quiet_transformers, resolve_device, seed_from, torch_seed
+from .hub import resolve_model
+
+__all__ = ["CausalLMGenerator"]
+
+
+class CausalLMModule(torch.nn.Module):
+    """A Hugging Face causal LM that returns next-token logits."""
+
+    def __init__(self, path, freeze_embeddings=True, trust_remote_code=False):
+        super().__init__()
+        self.model = AutoModelForCausalLM.from_pretrained(path, trust_remote_code=trust_remote_code)
+        # The (often tied) token embeddings hold a large share of a small LM's weights;
+        # freezing them saves their gradient and optimizer state at little cost in quality.
+        self.model.get_input_embeddings().weight.requires_grad_(not freeze_embeddings)
+        self.model.get_output_embeddings().weight.requires_grad_(not freeze_embeddings)
+
+    def forward(self, input_ids):
+        return self.model(input_ids=input_ids).logits
+
+
+class NextTokenLoss(torch.nn.Module):
+    """Cross-entropy of each token given the ones before it."""
+
+    def forward(self, logits, input_ids):
+        return torch.nn.functional.cross_entropy(
+            logits[:, :-1].reshape(-1, logits.shape[-1]), input_ids[:, 1:].reshape(-1)
+        )
+
+
+class CausalLMGenerator(BaseEstimator):
+    """Finetune a causal language model on a few texts and sample new in-domain texts.
+
+    ``fit`` joins the training texts, each ended by the end-of-text token, into one stream
+    and cuts it into blocks of ``max_length`` tokens (packing: no padding is computed).
+    ``generate`` starts every sample from the end-of-text token (optionally followed by a
+    label prefix) and samples with nucleus sampling until the end-of-text token.
+
+    Any object with ``fit(X, y=None)`` and ``generate(n, random_state=None)`` returning a
+    list of strings can stand in for this class in
+    :class:`~sklearn_gd.GenerationDistillationClassifier`.
+
+    Parameters
+    ----------
+    model : str or path-like, default="HuggingFaceTB/SmolLM2-135M-Instruct"
+        Hub id or local folder of a causal LM. The default (135M parameters) is the
+        smallest modern LM that writes fluent text; the paper used GPT-2 (124M).
+    conditional : bool, default=False
+        If True, each training text is prefixed with its label and ``generate`` asks for
+        labels in turn, so the samples are spread over the classes. The teacher relabels
+        every sample either way.
+    prompt_words : int, default=1
+        Each sample starts from the first ``prompt_words`` words of a random training text
+        (0: from the end-of-text token alone). A real opening word steers a briefly
+        finetuned model to begin a new text instead of continuing one mid-sentence.
+    epochs : int, default=2
+        Passes over the training texts.
+    learning_rate : float, default=3e-4
+        AdamW learning rate.
+    batch_size : int, default=8
+        Blocks per optimisation step.
+    freeze_embeddings : bool, default=True
+        Keep the token embeddings (and a tied output layer) fixed: faster finetuning,
+        less memory.
+    max_length : int, default=128
+        Tokens per training block.
+    max_new_tokens : int, default=64
+        Longest sample, in tokens.
+    top_p : float, default=0.9
+        Nucleus sampling: sample from the smallest set of tokens whose probability reaches
+        ``top_p``.
+    temperature : float, default=1.0
+        Sampling temperature.
+    generation_batch_size : int, default=64
+        Samples generated together.
+    device : str, default="auto"
+        Torch device; ``"auto"`` uses CUDA when available, else the CPU.
+    trust_remote_code : bool, default=False
+        Passed to ``from_pretrained``; only enable it for models whose code you trust.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the batch order of finetuning.
+    verbose : int, default=0
+        0 is silent; 1 prints one line per epoch; 2 adds progress bars.
+
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The finetuned model; ``net_.history_`` holds the loss of each epoch.
+    tokenizer_ : transformers.PreTrainedTokenizerBase
+        The model's tokenizer.
+    labels_ : ndarray or None
+        The labels seen in ``fit`` when ``conditional=True``.
+    openings_ : list of str
+        Opening words of the training texts (with their label prefix when conditional),
+        from which samples start.
+    model_path_ : str
+        The local folder the model was loaded from.
+    """
+
+    def __init__(
+        self,
+        model="HuggingFaceTB/SmolLM2-135M-Instruct",
+        *,
+        conditional=False,
+        prompt_words=1,
+        epochs=2,
+        learning_rate=3e-4,
+        batch_size=8,
+        freeze_embeddings=True,
+        max_length=128,
+        max_new_tokens=64,
+        top_p=0.9,
+        temperature=1.0,
+        generation_batch_size=64,
+        device="auto",
+        trust_remote_code=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.model = model
+        self.conditional = conditional
+        self.prompt_words = prompt_words
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.freeze_embeddings = freeze_embeddings
+        self.max_length = max_length
+        self.max_new_tokens = max_new_tokens
+        self.top_p = top_p
+        self.temperature = temperature
+        self.generation_batch_size = generation_batch_size
+        self.device = device
+        self.trust_remote_code = trust_remote_code
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def fit(self, X, y=None):
+        """Finetune the language model on texts ``X`` (and their labels if ``conditional``).
+
+        Parameters
+        ----------
+        X : list of str
+            Training texts.
+        y : array-like of shape (n_samples,), default=None
+            Labels; required when ``conditional=True``, ignored otherwise.
+
+        Returns
+        -------
+        self : CausalLMGenerator
+        """
+        texts = check_texts(X)
+        self.labels_ = None
+        if self.conditional:
+            if y is None:
+                raise ValueError("conditional=True needs the labels: call fit(X, y).")
+            labels = np.asarray(y)
+            self.labels_ = np.unique(labels)
+            texts = [self._prefix(label) + text for label, text in zip(labels, texts)]
+        prefix_words = 1 if self.conditional else 0  # the label prefix is one word
+        self.openings_ = [
+            " ".join(text.split()[: prefix_words + self.prompt_words]) for text in texts
+        ]
+        self.model_path_ = resolve_model(self.model)
+        with quiet_transformers(self.verbose):
+            self.tokenizer_ = AutoTokenizer.from_pretrained(
+                self.model_path_, trust_remote_code=self.trust_remote_code
+            )
+        if self.tokenizer_.eos_token_id is None:
+            raise ValueError(
+                f"The tokenizer of {self.model!r} has no end-of-text token; "
+                "set tokenizer.eos_token before saving it."
+            )
+        blocks = self._pack(texts)
+        self.net_ = NeuralNet(
+            CausalLMModule,
+            module__path=self.model_path_,
+            module__freeze_embeddings=self.freeze_embeddings,
+            module__trust_remote_code=self.trust_remote_code,
+            criterion=NextTokenLoss,
+            optimizer=torch.optim.AdamW,
+            lr=self.learning_rate,
+            max_epochs=self.epochs,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            train_split=None,
+            callbacks=[ProgressBar()] if self.verbose >= 2 else [],
+            device=resolve_device(self.device),
+            verbose=int(self.verbose >= 1),
+        )
+        with torch_seed(seed_from(self.random_state)), quiet_transformers(self.verbose):
+            self.net_.fit({"input_ids": blocks}, blocks)
+        return self
+
+    def _prefix(self, label):
+        return f"[{label}] "
+
+    def _pack(self, texts):
+        """Token ids of all texts, each ended by EOS, cut into full blocks of max_length."""
+        eos = self.tokenizer_.eos_token_id
+        ids = self.tokenizer_(texts, add_special_tokens=False)["input_ids"]
+        stream = np.fromiter(
+            (token for text in ids for token in [eos, *text]), dtype=np.int64
+        )
+        length = min(self.max_length, len(stream))
+        n_blocks = len(stream) // length
+        return stream[: n_blocks * length].reshape(n_blocks, length)
+
+    def generate(self, n, random_state=None):
+        """Sample ``n`` new texts.
+
+        Parameters
+        ----------
+        n : int
+            Number of texts.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the sampling.
+
+        Returns
+        -------
+        texts : list of str
+            ``n`` texts (some may be empty, which the caller filters).
+        """
+        check_is_fitted(self, "net_")
+        tokenizer, model = self.tokenizer_, self.net_.module_.model
+        model.eval()
+        seed = seed_from(random_state)
+        prompts = self._prompts(n, np.random.default_rng(seed))
+        texts = []
+        batches = range(0, n, self.generation_batch_size)
+        with torch_seed(seed), torch.inference_mode():
+            for start in tqdm(batches, desc="sampling", disable=self.verbose < 2):
+                batch = tokenizer(
+                    prompts[start : start + self.generation_batch_size],
+                    add_special_tokens=False,
+                    padding=True,
+                    return_tensors="pt",
+                ).to(model.device)
+                output = model.generate(
+                    **batch,
+                    do_sample=True,
+                    top_p=self.top_p,
+                    temperature=self.temperature,
+                    max_new_tokens=self.max_new_tokens,
+                    eos_token_id=tokenizer.eos_token_id,
+                    pad_token_id=tokenizer.eos_token_id,
+                )
+                texts += tokenizer.batch_decode(output, skip_special_tokens=True)
+        return [self._strip_prefix(text.strip()) for text in texts]
+
+    def _prompts(self, n, rng):
+        """End-of-text token, then the opening of a training text (label prefix included)."""
+        eos = self.tokenizer_.eos_token
+        # Left padding keeps every prompt's last token next to the generated ones.
+        self.tokenizer_.padding_side = "left"
+        if self.tokenizer_.pad_token is None:
+            self.tokenizer_.pad_token = eos
+        if self.labels_ is None:
+            openings = rng.choice(self.openings_, n) if self.prompt_words else [""] * n
+            return [eos + opening for opening in openings]
+        # Conditional: cycle through the labels, with an opening of a text of that label.
+        prompts = []
+        for i in range(n):
+            prefix = self._prefix(self.labels_[i % len(self.labels_)])
+            matching = [o for o in self.openings_ if o.startswith(prefix)] or [prefix]
+            prompts.append(eos + (matching[rng.integers(len(matching))] if self.prompt_words
+                                  else prefix))
+        return prompts
+
+    def _strip_prefix(self, text):
+        if self.labels_ is not None:
+            for label in self.labels_:
+                if text.startswith(self._prefix(label).strip()):
+                    return text[len(self._prefix(label).strip()) :].strip()
+        return text
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.non_deterministic = True
+        return tags

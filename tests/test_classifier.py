@@ -1,0 +1,199 @@
+"""GenerationDistillationClassifier: the stages, label types, custom components, errors."""
+
+import numpy as np
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_gd import (
+    CausalLMGenerator,
+    GenerationDistillationClassifier,
+    StudentClassifier,
+    TransformerClassifier,
+)
+from sklearn_gd._classifier import soften
+
+FIT_CALLS = []
+
+
+class WordMixGenerator:
+    """A cheap custom generator: joins the first half of one training text to the second
+    half of another. Any object with ``fit`` and ``generate`` may serve as the generator."""
+
+    def fit(self, X, y=None):
+        FIT_CALLS.append(len(X))
+        self.words_ = [text.split() for text in X]
+        return self
+
+    def generate(self, n, random_state=None):
+        rng = np.random.default_rng(random_state)
+        texts = []
+        for _ in range(n):
+            first, second = (self.words_[i] for i in rng.choice(len(self.words_), 2))
+            texts.append(" ".join(first[: len(first) // 2] + second[len(second) // 2 :]))
+        return texts
+
+
+def tfidf_teacher():
+    return make_pipeline(TfidfVectorizer(), LogisticRegression(C=10))
+
+
+def fast_classifier(**params):
+    defaults = dict(
+        generator=WordMixGenerator(), teacher=tfidf_teacher(),
+        student=StudentClassifier(epochs=10), n_generated=300, random_state=0,
+    )
+    return GenerationDistillationClassifier(**{**defaults, **params})
+
+
+def accuracy(clf, X, y):
+    return float(np.mean(clf.predict(X) == np.asarray(y)))
+
+
+def test_default_components():
+    clf = GenerationDistillationClassifier()
+    teacher, generator, student, _ = clf._components()
+    assert isinstance(teacher, TransformerClassifier)
+    assert isinstance(generator, CausalLMGenerator)
+    assert isinstance(student, StudentClassifier)
+    assert clf.teacher is None  # fit clones; the user's parameters stay untouched
+
+
+def test_end_to_end_with_tiny_transformers(tiny_models, topic_data):
+    X, y, X_test, y_test = topic_data
+    clf = GenerationDistillationClassifier(
+        generator=CausalLMGenerator(tiny_models["causal_lm"], epochs=2, max_new_tokens=24),
+        teacher=TransformerClassifier(tiny_models["encoder"], epochs=8, learning_rate=3e-3,
+                                      batch_size=8),
+        student=StudentClassifier(epochs=20),
+        n_generated=40, min_words=1, keep_teacher=True, random_state=0,
+    ).fit(X, y)
+    assert list(clf.stage_times_) == ["teacher", "generator", "filter", "soft-label", "student"]
+    assert 0 < clf.n_generated_ <= 40
+    assert clf.filter_report_["kept"] == clf.n_generated_ == len(clf.generated_texts_)
+    assert clf.n_transfer_ == clf.n_generated_ + len(X)
+    assert isinstance(clf.teacher_, TransformerClassifier)
+    assert not hasattr(clf, "generator_")
+    assert accuracy(clf, X_test, y_test) > 0.6  # chance is 1/3
+
+
+def test_sklearn_pipeline_teacher_and_custom_generator(topic_data):
+    X, y, X_test, y_test = topic_data
+    clf = fast_classifier().fit(X, y)
+    assert clf.n_transfer_ == clf.n_generated_ + len(X)
+    assert clf.n_generated_ > 200
+    assert accuracy(clf, X_test, y_test) > 0.85
+    proba = clf.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+
+
+@pytest.mark.parametrize("label_type", ["str", "int"])
+def test_labels_come_back_in_the_users_type(topic_data, label_type):
+    X, y, X_test, _ = topic_data
+    if label_type == "int":
+        y = np.unique(y, return_inverse=True)[1] + 5  # 5, 6, 7
+    clf = fast_classifier(n_generated=50, student=StudentClassifier(epochs=2)).fit(X, y)
+    predicted = clf.predict(X_test)
+    np.testing.assert_array_equal(clf.classes_, np.unique(y))
+    assert predicted.dtype == np.asarray(y).dtype
+    assert set(predicted) <= set(np.unique(y))
+
+
+def test_student_follows_the_teachers_soft_labels(topic_data):
+    X, y, X_test, y_test = topic_data
+    # A teacher that knows nothing: uniform probabilities. With alpha=1 the student sees
+    # only the teacher, so it must stay uncertain; with alpha=0 it learns the true labels.
+    ignorant = DummyClassifier(strategy="prior")
+    only_teacher = fast_classifier(teacher=ignorant, alpha=1.0).fit(X, y)
+    assert only_teacher.predict_proba(X_test).max() < 0.5
+    only_labels = fast_classifier(teacher=ignorant, alpha=0.0, n_generated=0).fit(X, y)
+    assert accuracy(only_labels, X_test, y_test) > 0.8
+
+
+def test_soften_matches_softmax_of_scaled_logits():
+    logits = np.array([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]])
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(soften(proba, 1.0), proba)
+    expected = np.exp(logits / 3) / np.exp(logits / 3).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(soften(proba, 3.0), expected)
+    assert np.isfinite(soften(np.array([[1.0, 0.0]]), 2.0)).all()
+
+
+def test_unlabeled_texts_join_the_transfer_set(topic_data):
+    X, y, X_test, _ = topic_data
+    clf = fast_classifier(n_generated=20, student=StudentClassifier(epochs=1))
+    clf.fit(X, y, X_unlabeled=X_test)
+    assert clf.n_transfer_ == clf.n_generated_ + len(X) + len(X_test)
+
+
+def test_same_random_state_same_model(topic_data):
+    X, y, X_test, _ = topic_data
+    first = fast_classifier(n_generated=100, random_state=7).fit(X, y)
+    second = fast_classifier(n_generated=100, random_state=7).fit(X, y)
+    assert first.generated_texts_ == second.generated_texts_
+    np.testing.assert_allclose(first.predict_proba(X_test), second.predict_proba(X_test),
+                               atol=1e-6)
+
+
+def test_verbose_prints_one_line_per_stage_and_is_quiet_by_default(topic_data, capsys):
+    X, y = topic_data[:2]
+    fast_classifier(n_generated=20, student=StudentClassifier(epochs=1)).fit(X, y)
+    assert capsys.readouterr().out == ""
+    fast_classifier(n_generated=20, student=StudentClassifier(epochs=1), verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 5
+    assert lines[0].startswith("[GenerationDistillation] (1/5) teacher:")
+    assert lines[2].startswith("[GenerationDistillation] (3/5) filter: kept")
+
+
+def test_memory_skips_teacher_and_generator_on_refit(topic_data, tmp_path):
+    X, y, X_test, _ = topic_data
+    FIT_CALLS.clear()
+    clf = fast_classifier(n_generated=50, memory=str(tmp_path), alpha=0.5).fit(X, y)
+    refit = fast_classifier(n_generated=50, memory=str(tmp_path), alpha=0.9).fit(X, y)
+    assert len(FIT_CALLS) == 1  # the generator was fitted once, then read from the cache
+    assert clf.generated_texts_ == refit.generated_texts_
+    fast_classifier(n_generated=50, memory=str(tmp_path), random_state=1).fit(X, y)
+    assert len(FIT_CALLS) == 2  # another seed is another cache entry
+
+
+def test_input_is_not_modified(topic_data):
+    X, y = list(topic_data[0]), np.asarray(topic_data[1])
+    X_before, y_before = list(X), y.copy()
+    fast_classifier(n_generated=10, student=StudentClassifier(epochs=1)).fit(X, y)
+    assert X == X_before
+    np.testing.assert_array_equal(y, y_before)
+
+
+@pytest.mark.parametrize(
+    "params, X, y, error, message",
+    [
+        ({}, "one text", ["a"], ValueError, "single string"),
+        ({}, np.array([["a", "b"]]), ["a"], ValueError, "must be 1-D"),
+        ({}, ["a", 3], ["x", "y"], ValueError, "item 1 is int"),
+        ({}, ["a", "b", "c"], ["x", "y"], ValueError, "one label per text"),
+        ({}, ["a", "b"], ["x", "x"], ValueError, "only one class"),
+        ({}, ["a", "b"], [0.5, 1.5], ValueError, "Unknown label type"),
+        ({"n_generated": -1}, ["a", "b"], ["x", "y"], InvalidParameterError, "n_generated"),
+        ({"alpha": 2.0}, ["a", "b"], ["x", "y"], InvalidParameterError, "alpha"),
+        ({"temperature": 0}, ["a", "b"], ["x", "y"], InvalidParameterError, "temperature"),
+        ({"teacher": TfidfVectorizer()}, ["a", "b"], ["x", "y"], TypeError,
+         "has no predict_proba method"),
+        ({"generator": LogisticRegression()}, ["a", "b"], ["x", "y"], TypeError,
+         "has no generate method"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(params, X, y, error, message):
+    with pytest.raises(error, match=message):
+        fast_classifier(**params).fit(X, y)
+
+
+def test_predict_before_fit_raises():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        GenerationDistillationClassifier().predict(["text"])

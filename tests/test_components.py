@@ -1,0 +1,208 @@
+"""Each component on its own: teacher, generator, student, filter, datasets."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from sklearn_gd import CausalLMGenerator, StudentClassifier, TransformerClassifier
+from sklearn_gd.datasets import load_dataset
+from sklearn_gd.filtering import filter_generated
+
+
+def accuracy(clf, X, y):
+    return float(np.mean(clf.predict(X) == np.asarray(y)))
+
+
+# --- teacher -------------------------------------------------------------------------------
+
+
+def test_transformer_classifier_learns_and_keeps_label_type(tiny_models, topic_data):
+    X, y, X_test, y_test = topic_data
+    clf = TransformerClassifier(
+        tiny_models["encoder"], epochs=8, learning_rate=3e-3, batch_size=8, random_state=0
+    ).fit(X, y)
+    assert list(clf.classes_) == ["money", "sports", "tech"]
+    proba = clf.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+    assert accuracy(clf, X_test, y_test) > 0.6  # chance is 1/3
+    assert len(clf.net_.history) == 8
+
+
+def test_transformer_classifier_predicts_in_input_order(tiny_models, topic_data):
+    X, y, X_test, _ = topic_data
+    clf = TransformerClassifier(tiny_models["encoder"], epochs=1, random_state=0).fit(X, y)
+    # Predictions are made in order of length internally; results must come back in order.
+    proba = clf.predict_proba(X_test)
+    reversed_proba = clf.predict_proba(X_test[::-1])
+    np.testing.assert_allclose(proba, reversed_proba[::-1], atol=1e-5)
+
+
+def test_transformer_classifier_is_reproducible(tiny_models, topic_data):
+    X, y, X_test, _ = topic_data
+    clf = TransformerClassifier(tiny_models["encoder"], epochs=2, random_state=3)
+    first = clone(clf).fit(X, y).predict_proba(X_test)
+    second = clone(clf).fit(X, y).predict_proba(X_test)
+    np.testing.assert_allclose(first, second, atol=1e-6)
+
+
+# --- generator -----------------------------------------------------------------------------
+
+
+def test_causal_lm_generator_finetunes_and_samples(tiny_models, topic_data):
+    X = topic_data[0]
+    params = dict(learning_rate=5e-3, max_length=32, max_new_tokens=20, freeze_embeddings=False,
+                  generation_batch_size=8, random_state=0)
+    generator = CausalLMGenerator(tiny_models["causal_lm"], epochs=10, **params).fit(X)
+    losses = generator.net_.history[:, "train_loss"]
+    assert losses[-1] < losses[0]  # finetuning lowered the loss
+    texts = generator.generate(10, random_state=0)
+    assert len(texts) == 10 and all(isinstance(text, str) for text in texts)
+    assert texts == generator.generate(10, random_state=0)  # seeded sampling
+    assert texts != generator.generate(10, random_state=1)
+
+    # After finetuning, the samples use the training vocabulary far more than before.
+    def known_word_rate(samples):
+        train_words = {word for text in X for word in text.lower().split()}
+        sample_words = [word for text in samples for word in text.lower().split()[1:]]
+        return np.mean([word in train_words for word in sample_words])
+
+    untrained = CausalLMGenerator(tiny_models["causal_lm"], epochs=0, **params).fit(X)
+    before = known_word_rate(untrained.generate(10, random_state=0))
+    after = known_word_rate(texts)
+    assert after > before + 0.2, (before, after)
+
+
+def test_conditional_generator_needs_and_uses_labels(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    generator = CausalLMGenerator(
+        tiny_models["causal_lm"], conditional=True, epochs=1, max_length=32, max_new_tokens=5
+    )
+    with pytest.raises(ValueError, match="needs the labels"):
+        clone(generator).fit(X)
+    generator.fit(X, y)
+    assert list(generator.labels_) == ["money", "sports", "tech"]
+    assert len(generator.generate(4, random_state=0)) == 4
+
+
+def test_generator_packs_texts_into_full_blocks(tiny_models, topic_data):
+    generator = CausalLMGenerator(tiny_models["causal_lm"], epochs=1, max_length=16).fit(
+        topic_data[0]
+    )
+    blocks = generator._pack(["one two three", "four five"])
+    eos = generator.tokenizer_.eos_token_id
+    assert blocks.shape[1] <= 16
+    assert blocks[0, 0] == eos  # every text starts after an end-of-text token
+    assert (blocks == eos).sum() == 2
+
+
+# --- student -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("architecture", ["cnn", "bilstm"])
+def test_student_learns_from_hard_labels(architecture, topic_data):
+    X, y, X_test, y_test = topic_data
+    clf = StudentClassifier(architecture, epochs=20, random_state=0).fit(X, y)
+    assert list(clf.classes_) == ["money", "sports", "tech"]
+    assert accuracy(clf, X_test, y_test) > 0.8
+
+
+@pytest.mark.parametrize("architecture", ["cnn", "bilstm"])
+def test_student_learns_from_soft_targets(architecture, topic_data):
+    X, y, X_test, y_test = topic_data
+    classes, index = np.unique(y, return_inverse=True)
+    soft = np.full((len(y), 3), 0.1)
+    soft[np.arange(len(y)), index] = 0.8
+    clf = StudentClassifier(architecture, epochs=20, random_state=0).fit(X, soft)
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+    assert accuracy(clf, X_test, np.searchsorted(classes, y_test)) > 0.8
+    # Soft targets give softer probabilities than the 0/1 of hard labels.
+    assert clf.predict_proba(X_test).max() < 0.99
+
+
+def test_student_integer_labels_and_reproducible(topic_data):
+    X, y, X_test, _ = topic_data
+    y_int = np.unique(y, return_inverse=True)[1] * 10  # labels 0, 10, 20
+    clf = StudentClassifier(epochs=3, random_state=0)
+    first = clone(clf).fit(X, y_int)
+    assert first.predict(X_test).dtype == y_int.dtype
+    assert set(first.predict(X_test)) <= {0, 10, 20}
+    np.testing.assert_allclose(
+        first.predict_proba(X_test), clone(clf).fit(X, y_int).predict_proba(X_test), atol=1e-6
+    )
+
+
+@pytest.mark.parametrize("architecture", ["cnn", "bilstm"])
+def test_student_default_size_is_under_one_million_parameters(architecture):
+    # A corpus with more distinct words than the vocabulary, so the vocabulary is full.
+    texts = [f"w{i} w{i + 1} w{i + 2}" for i in range(20000)]
+    clf = StudentClassifier(architecture, epochs=1).fit(texts, np.arange(20000) % 2)
+    assert clf.tokenizer_.get_vocab_size() == 16000
+    assert clf.n_parameters_ <= 1_000_000
+
+
+def test_student_handles_empty_and_unknown_texts(topic_data):
+    X, y = topic_data[:2]
+    clf = StudentClassifier(epochs=1, random_state=0).fit(X, y)
+    proba = clf.predict_proba(["", "zzz qqq unseen words"])
+    assert np.isfinite(proba).all() and proba.shape == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        (np.full((60, 3), 0.5), "sum to 1"),
+        (np.zeros((60, 3, 1)), "1-D labels or 2-D"),
+        (np.arange(59), "has 59 rows"),
+    ],
+)
+def test_student_rejects_bad_targets(topic_data, y, message):
+    with pytest.raises(ValueError, match=message):
+        StudentClassifier().fit(topic_data[0], y)
+
+
+def test_student_rejects_unknown_architecture(topic_data):
+    with pytest.raises(ValueError, match="not one of"):
+        StudentClassifier("transformer").fit(*topic_data[:2])
+
+
+# --- filter --------------------------------------------------------------------------------
+
+
+def test_filter_drops_each_kind_of_bad_text():
+    train = ["Stocks rise as the bank reports record profit for the year"]
+    generated = [
+        "",  # empty
+        "Too short",  # length
+        "goal goal goal goal goal goal goal goal",  # repetitive
+        "A new phone was announced by the company today",
+        "a new   phone was announced by the company TODAY",  # duplicate after normalizing
+        "Stocks rise as the bank reports record profit for the year again",  # near copy
+        "The team won the final match of the season",
+    ]
+    kept, report = filter_generated(generated, train)
+    assert kept == [generated[3], generated[6]]
+    assert report == {"empty": 1, "length": 1, "repetitive": 1, "duplicate": 1,
+                      "near_copy": 1, "kept": 2}
+
+
+# --- datasets ------------------------------------------------------------------------------
+
+
+def test_shipped_ag_news_sample_matches_protocol():
+    data = load_dataset("ag_news", k=100, seed=0)
+    assert len(data.X_train) == 400 and len(data.X_test) == 2000
+    assert data.classes == ["Business", "Sci/Tech", "Sports", "World"]
+    assert {label: data.y_train.count(label) for label in data.classes} == dict.fromkeys(
+        data.classes, 100
+    )
+    assert not set(data.X_train) & set(data.X_pool)
+
+
+def test_load_dataset_errors(tmp_path):
+    with pytest.raises(ValueError, match="Unknown dataset"):
+        load_dataset("imdb")
+    with pytest.raises(FileNotFoundError, match="No splits.json"):
+        load_dataset("ag_news", data_dir=tmp_path)
+    with pytest.raises(ValueError, match="No labeled split 'k7_s0'"):
+        load_dataset("sst2", k=7)
