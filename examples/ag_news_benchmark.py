@@ -3,7 +3,7 @@ AG News with 100 labels per class: generation-distillation against its baselines
 ================================================================================
 
 The main end-to-end run: a real SmolLM2-135M generator and a real MiniLM-L6 teacher,
-distilled into a word-CNN student of under 1M parameters, on 400 labeled AG News texts.
+distilled into a bag-of-words student of under 1M parameters, on 400 labeled AG News texts.
 It prints the accuracy on the fixed 2,000-text evaluation subset of the official test set
 for the distilled student, the teacher, the same student trained on the labels only, and
 TF-IDF + LogisticRegression, with the student's size and the wall time of every stage.
@@ -32,6 +32,8 @@ parser.add_argument("--k", type=int, default=100, help="labeled texts per class"
 parser.add_argument("--seed", type=int, default=0, help="which labeled sample (0-2)")
 parser.add_argument("--n-generated", type=int, default=2000, help="texts to sample")
 parser.add_argument("--output", default=None, help="also write the results as JSON here")
+parser.add_argument("--memory", default=None,
+                    help="cache folder: a rerun reuses the fitted teacher and generated texts")
 args = parser.parse_args()
 
 # %%
@@ -41,9 +43,10 @@ print(f"AG News: {len(data.X_train)} labeled texts, {len(data.X_test)} test text
 
 # %%
 # Generation-distillation with the default components: MiniLM-L6 teacher, SmolLM2-135M
-# generator, word-CNN student. The teacher is kept to score it below.
+# generator, bag-of-words student. The teacher is kept to score it below.
 clf = GenerationDistillationClassifier(
-    n_generated=args.n_generated, keep_teacher=True, random_state=args.seed, verbose=1
+    n_generated=args.n_generated, memory=args.memory, keep_teacher=True,
+    random_state=args.seed, verbose=1,
 )
 clf.fit(data.X_train, data.y_train)
 print("Some generated texts:")

