@@ -72,7 +72,8 @@ class GenerationDistillationClassifier(ClassifierMixin, BaseEstimator):
         1M parameters).
     n_generated : int, default=2000
         Texts sampled from the generator, before filtering. More texts give a better
-        student and a slower fit; sampling is the slowest stage on a CPU.
+        student and a slower fit; sampling is the slowest stage on a CPU. 0 skips the
+        generator: the student learns from the teacher on ``X`` and ``X_unlabeled``.
     temperature : float, default=1.0
         Softens the teacher's probabilities (``> 1`` flattens them).
     alpha : float, default=0.5
@@ -229,7 +230,9 @@ class GenerationDistillationClassifier(ClassifierMixin, BaseEstimator):
 
         n = self.n_generated
         with self._stage("generator", f"sampled {n} texts with {type(generator).__name__}"):
-            if memory.location is None:  # keep the fitted generator itself
+            if n == 0:  # distill on X and X_unlabeled only: no generator to fit
+                generated = []
+            elif memory.location is None:  # keep the fitted generator itself
                 generator.fit(texts, y)
                 generated = list(generator.generate(n, random_state=sampling_seed))
             else:
@@ -256,7 +259,7 @@ class GenerationDistillationClassifier(ClassifierMixin, BaseEstimator):
 
         if self.keep_teacher:
             self.teacher_ = teacher
-        if self.keep_generator and memory.location is None:
+        if self.keep_generator and memory.location is None and n > 0:
             self.generator_ = generator
         return self
 

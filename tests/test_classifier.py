@@ -123,6 +123,16 @@ def test_soften_matches_softmax_of_scaled_logits():
     assert np.isfinite(soften(np.array([[1.0, 0.0]]), 2.0)).all()
 
 
+def test_zero_generated_texts_skips_the_generator(topic_data):
+    X, y, X_test, _ = topic_data
+    FIT_CALLS.clear()
+    clf = fast_classifier(n_generated=0, student=StudentClassifier(epochs=1)).fit(
+        X, y, X_unlabeled=X_test
+    )
+    assert FIT_CALLS == [] and clf.n_generated_ == 0
+    assert clf.n_transfer_ == len(X) + len(X_test)
+
+
 def test_unlabeled_texts_join_the_transfer_set(topic_data):
     X, y, X_test, _ = topic_data
     clf = fast_classifier(n_generated=20, student=StudentClassifier(epochs=1))
