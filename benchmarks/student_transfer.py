@@ -34,10 +34,10 @@ data = load_dataset("ag_news", k=100, seed=args.seed, data_dir=args.data_dir)
 y_test = np.asarray(data.y_test)
 
 
-def gd(architecture, **params):
+def gd(architecture, n_generated=args.n_generated):
     return GenerationDistillationClassifier(
-        student=StudentClassifier(architecture), n_generated=args.n_generated,
-        memory=args.memory, random_state=args.seed, **params,
+        student=StudentClassifier(architecture), n_generated=n_generated,
+        memory=args.memory, random_state=args.seed,
     )
 
 
