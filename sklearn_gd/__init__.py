@@ -1,4 +1,4 @@
-"""sklearn-gd: small, fast text classifiers from a few hundred labels, by generation-distillation."""
+"""sklearn-gd: small, fast text classifiers from a few hundred labels (generation-distillation)."""
 
 from ._classifier import GenerationDistillationClassifier
 from .generator import CausalLMGenerator

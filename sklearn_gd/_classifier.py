@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from ._utils import check_texts
+from ._utils import TextClassifierMixin, check_texts
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
 from .student import StudentClassifier
@@ -40,7 +40,7 @@ def soften(proba, temperature):
     return soft / soft.sum(axis=1, keepdims=True)
 
 
-class GenerationDistillationClassifier(ClassifierMixin, BaseEstimator):
+class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     """A small, fast text classifier distilled from a large one through generated texts.
 
     ``fit(X, y)`` runs generation-distillation (Melas-Kyriazi, Han & Liang, 2020):
@@ -240,7 +240,7 @@ class GenerationDistillationClassifier(ClassifierMixin, BaseEstimator):
                     generator, texts, y, n, sampling_seed
                 )
 
-        with self._stage("filter", "kept {n_generated_} of %d" % n):
+        with self._stage("filter", f"kept {{n_generated_}} of {n}"):
             self.generated_texts_, self.filter_report_ = filter_generated(
                 generated, texts, min_words=self.min_words, max_similarity=self.max_similarity
             )
@@ -320,17 +320,7 @@ class GenerationDistillationClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "student_")
         return self.student_.predict_proba(check_texts(X))
 
-    def predict(self, X):
-        """Labels predicted by the student, in the type of ``y``."""
-        proba = self.predict_proba(X)  # checks that the model is fitted
-        return self.classes_[np.argmax(proba, axis=1)]
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.non_deterministic = True
-        return tags
 
 
 class _Stage:

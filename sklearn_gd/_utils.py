@@ -82,3 +82,23 @@ def quiet_transformers(verbose):
         hf_logging.set_verbosity(level)
         if bars:
             hf_logging.enable_progress_bar()
+
+
+class TextEstimatorMixin:
+    """Tags of an estimator whose input is a list of texts (not a 2-D array)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.non_deterministic = getattr(self, "random_state", None) is None
+        return tags
+
+
+class TextClassifierMixin(TextEstimatorMixin):
+    """``predict`` from ``predict_proba``, returning labels of ``classes_``."""
+
+    def predict(self, X):
+        """Predicted labels for texts ``X``, in the type of the training labels."""
+        proba = self.predict_proba(X)  # checks that the model is fitted
+        return self.classes_[np.argmax(proba, axis=1)]

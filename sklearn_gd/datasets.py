@@ -57,7 +57,9 @@ def load_dataset(name="ag_news", *, k=100, seed=0, data_dir=None):
     splits = json.loads((folder / "splits.json").read_text())
     key = f"k{k}_s{seed}"
     if key not in splits["train_rows"]:
-        raise ValueError(f"No labeled split {key!r} in {folder}; have {sorted(splits['train_rows'])}.")
+        raise ValueError(
+            f"No labeled split {key!r} in {folder}; have {sorted(splits['train_rows'])}."
+        )
     train = _read_csv(folder / "train.csv.gz")
     test = _read_csv(folder / "test.csv.gz")
     labeled = splits["train_rows"][key]

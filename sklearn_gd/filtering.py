@@ -67,7 +67,8 @@ def filter_generated(texts, train_texts, *, min_words=4, max_words=None, max_sim
         vectorizer = TfidfVectorizer(sublinear_tf=True).fit(train_texts + candidates)
         similarity = vectorizer.transform(candidates) @ vectorizer.transform(train_texts).T
         closest = similarity.max(axis=1).toarray().ravel()
-        kept = [text for text, sim in zip(candidates, closest) if sim <= max_similarity]
+        kept = [text for text, sim in zip(candidates, closest, strict=True)
+                if sim <= max_similarity]
         report["near_copy"] = len(candidates) - len(kept)
     report["kept"] = len(kept)
     return kept, report

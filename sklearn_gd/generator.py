@@ -9,7 +9,14 @@ from skorch.callbacks import ProgressBar
 from tqdm.auto import tqdm
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from ._utils import check_texts, quiet_transformers, resolve_device, seed_from, torch_seed
+from ._utils import (
+    TextEstimatorMixin,
+    check_texts,
+    quiet_transformers,
+    resolve_device,
+    seed_from,
+    torch_seed,
+)
 from .hub import resolve_model
 
 __all__ = ["CausalLMGenerator"]
@@ -39,7 +46,7 @@ class NextTokenLoss(torch.nn.Module):
         )
 
 
-class CausalLMGenerator(BaseEstimator):
+class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     """Finetune a causal language model on a few texts and sample new in-domain texts.
 
     ``fit`` joins the training texts, each ended by the end-of-text token, into one stream
@@ -166,7 +173,7 @@ class CausalLMGenerator(BaseEstimator):
                 raise ValueError("conditional=True needs the labels: call fit(X, y).")
             labels = np.asarray(y)
             self.labels_ = np.unique(labels)
-            texts = [self._prefix(label) + text for label, text in zip(labels, texts)]
+            texts = [self._prefix(label) + text for label, text in zip(labels, texts, strict=True)]
         prefix_words = 1 if self.conditional else 0  # the label prefix is one word
         self.openings_ = [
             " ".join(text.split()[: prefix_words + self.prompt_words]) for text in texts
@@ -283,10 +290,3 @@ class CausalLMGenerator(BaseEstimator):
                 if text.startswith(self._prefix(label).strip()):
                     return text[len(self._prefix(label).strip()) :].strip()
         return text
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.non_deterministic = True
-        return tags

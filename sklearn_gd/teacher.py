@@ -1,4 +1,4 @@
-"""TransformerClassifier: finetune a pretrained Hugging Face encoder as a scikit-learn classifier."""
+"""TransformerClassifier: finetune a pretrained Hugging Face encoder as an sklearn classifier."""
 
 import numpy as np
 import torch
@@ -7,10 +7,20 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
 from skorch.callbacks import LRScheduler, ProgressBar
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
-from transformers import get_linear_schedule_with_warmup
+from transformers import (
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    get_linear_schedule_with_warmup,
+)
 
-from ._utils import check_texts, quiet_transformers, resolve_device, seed_from, torch_seed
+from ._utils import (
+    TextClassifierMixin,
+    check_texts,
+    quiet_transformers,
+    resolve_device,
+    seed_from,
+    torch_seed,
+)
 from .hub import resolve_model
 
 __all__ = ["TransformerClassifier"]
@@ -34,7 +44,7 @@ class SequenceClassificationModule(torch.nn.Module):
         return self.model(**inputs).logits
 
 
-class TransformerClassifier(ClassifierMixin, BaseEstimator):
+class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     """Finetune a pretrained transformer encoder for text classification.
 
     Any Hugging Face model that ``AutoModelForSequenceClassification`` can load works: a
@@ -185,15 +195,3 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                 encoded = self._encode([texts[i] for i in rows])
                 proba[rows] = self.net_.predict_proba(encoded)
         return proba
-
-    def predict(self, X):
-        """Predicted labels for texts ``X``."""
-        proba = self.predict_proba(X)  # checks that the model is fitted
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.non_deterministic = self.random_state is None
-        return tags

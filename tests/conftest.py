@@ -38,8 +38,15 @@ def topic_data():
 
 
 def _train_tokenizer(kind, texts):
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
-    from tokenizers import trainers
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
 
     if kind == "bpe":
         tokenizer = Tokenizer(models.BPE())
@@ -70,8 +77,13 @@ def _train_tokenizer(kind, texts):
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory, topic_data):
     """Folders holding a tiny GPT-2 causal LM and a tiny BERT encoder, with tokenizers."""
-    from transformers import BertConfig, BertModel, GPT2Config, GPT2LMHeadModel
-    from transformers import PreTrainedTokenizerFast
+    from transformers import (
+        BertConfig,
+        BertModel,
+        GPT2Config,
+        GPT2LMHeadModel,
+        PreTrainedTokenizerFast,
+    )
 
     texts = topic_data[0] + topic_data[2]
     root = tmp_path_factory.mktemp("tiny_models")

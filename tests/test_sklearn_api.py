@@ -13,6 +13,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import estimator_checks
+from test_classifier import WordMixGenerator, fast_classifier
 
 from sklearn_gd import (
     CausalLMGenerator,
@@ -20,7 +21,6 @@ from sklearn_gd import (
     StudentClassifier,
     TransformerClassifier,
 )
-from test_classifier import WordMixGenerator, fast_classifier
 
 ESTIMATORS = [
     GenerationDistillationClassifier(),
