@@ -188,6 +188,10 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                 f"The tokenizer of {self.model!r} has no end-of-text token; "
                 "set tokenizer.eos_token before saving it."
             )
+        # Left padding keeps every prompt's last token next to the generated ones.
+        self.tokenizer_.padding_side = "left"
+        if self.tokenizer_.pad_token is None:
+            self.tokenizer_.pad_token = self.tokenizer_.eos_token
         blocks = self._pack(texts)
         self.net_ = NeuralNet(
             CausalLMModule,
@@ -268,10 +272,6 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     def _prompts(self, n, rng):
         """End-of-text token, then the opening of a training text (label prefix included)."""
         eos = self.tokenizer_.eos_token
-        # Left padding keeps every prompt's last token next to the generated ones.
-        self.tokenizer_.padding_side = "left"
-        if self.tokenizer_.pad_token is None:
-            self.tokenizer_.pad_token = eos
         if self.labels_ is None:
             openings = rng.choice(self.openings_, n) if self.prompt_words else [""] * n
             return [eos + opening for opening in openings]
