@@ -65,8 +65,8 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         smallest modern LM that writes fluent text; the paper used GPT-2 (124M).
     conditional : bool, default=False
         If True, each training text is prefixed with its label and ``generate`` asks for
-        labels in turn, so the samples are spread over the classes. The teacher relabels
-        every sample either way.
+        labels in the proportions of the training labels. The teacher relabels every sample
+        either way.
     prompt_words : int, default=1
         Each sample starts from the first ``prompt_words`` words of a random training text
         (0: from the end-of-text token alone). A real opening word steers a briefly
@@ -270,19 +270,8 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         return [self._strip_prefix(text.strip()) for text in texts]
 
     def _prompts(self, n, rng):
-        """End-of-text token, then the opening of a training text (label prefix included)."""
-        eos = self.tokenizer_.eos_token
-        if self.labels_ is None:
-            openings = rng.choice(self.openings_, n) if self.prompt_words else [""] * n
-            return [eos + opening for opening in openings]
-        # Conditional: cycle through the labels, with an opening of a text of that label.
-        prompts = []
-        for i in range(n):
-            prefix = self._prefix(self.labels_[i % len(self.labels_)])
-            matching = [o for o in self.openings_ if o.startswith(prefix)] or [prefix]
-            prompts.append(eos + (matching[rng.integers(len(matching))] if self.prompt_words
-                                  else prefix))
-        return prompts
+        """End-of-text token, then the opening of a random training text (label included)."""
+        return [self.tokenizer_.eos_token + opening for opening in rng.choice(self.openings_, n)]
 
     def _strip_prefix(self, text):
         if self.labels_ is not None:
