@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from ._utils import TextClassifierMixin, check_texts
+from ._utils import TextClassifierMixin, check_param_names, check_texts
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
 from .student import StudentClassifier
@@ -19,13 +19,29 @@ from .teacher import TransformerClassifier
 
 __all__ = ["GenerationDistillationClassifier"]
 
+# What generator=None, teacher=None and student=None stand for.
+DEFAULT_COMPONENTS = {
+    "generator": CausalLMGenerator,
+    "teacher": TransformerClassifier,
+    "student": StudentClassifier,
+}
+
 
 def _fit_teacher(teacher, X, y):
     return teacher.fit(X, y)
 
 
 def _fit_generator_and_sample(generator, X, y, n, seed):
-    return generator.fit(X, y).generate(n, random_state=seed)
+    generator.fit(X, y)
+    return list(generator.generate(n, random_state=seed)), epoch_history(generator)
+
+
+def epoch_history(estimator):
+    """Loss and time of each training epoch of a skorch-based estimator (else empty)."""
+    net = getattr(estimator, "net_", None)
+    rows = getattr(net, "history", [])
+    return [{key: row[key] for key in ("epoch", "train_loss", "dur") if key in row}
+            for row in rows]
 
 
 def soften(proba, temperature):
@@ -65,7 +81,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     teacher : classifier or None, default=None
         Any classifier taking a list of texts with ``predict_proba`` (a Hugging Face model
         through :class:`TransformerClassifier`, or e.g. a TF-IDF + LogisticRegression
-        pipeline). None uses :class:`TransformerClassifier` (MiniLM-L6).
+        pipeline). None uses :class:`TransformerClassifier` (MiniLM-L6). A teacher
+        wrapped in :class:`sklearn.frozen.FrozenEstimator` is used as it is, not refitted.
     student : classifier or None, default=None
         Classifier whose ``fit`` accepts a 2-D matrix of class probabilities as ``y``.
         None uses :class:`StudentClassifier` (a TF-IDF-weighted bag of words, under
@@ -121,6 +138,16 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         Number of texts the student was trained on.
     stage_times_ : dict
         Wall time in seconds of each stage.
+    history_ : dict
+        For ``"teacher"``, ``"generator"`` and ``"student"``: a list with the
+        ``train_loss`` and duration (``dur``, seconds) of each training epoch (empty for
+        components that are not trained in epochs, such as a scikit-learn pipeline).
+
+    Notes
+    -----
+    With ``generator=None`` (or ``teacher``, ``student``), ``get_params(deep=True)`` lists
+    the default component's parameters too, so ``set_params(student__epochs=20)`` and a
+    grid over ``student__*`` work without building the component first.
 
     References
     ----------
@@ -225,20 +252,23 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         for attr in ("teacher_", "generator_"):
             self.__dict__.pop(attr, None)  # a refit must not keep the previous fit's models
 
+        self.history_ = {}
         with self._stage("teacher", f"fitted {type(teacher).__name__} on {len(texts)} texts"):
             teacher = memory.cache(_fit_teacher)(teacher, texts, y)
+            self.history_["teacher"] = epoch_history(teacher)
 
         n = self.n_generated
         with self._stage("generator", f"sampled {n} texts with {type(generator).__name__}"):
             if n == 0:  # distill on X and X_unlabeled only: no generator to fit
-                generated = []
+                generated, self.history_["generator"] = [], []
             elif memory.location is None:  # keep the fitted generator itself
-                generator.fit(texts, y)
-                generated = list(generator.generate(n, random_state=sampling_seed))
-            else:
-                generated = memory.cache(_fit_generator_and_sample)(
+                generated, self.history_["generator"] = _fit_generator_and_sample(
                     generator, texts, y, n, sampling_seed
                 )
+            else:
+                generated, self.history_["generator"] = memory.cache(
+                    _fit_generator_and_sample
+                )(generator, texts, y, n, sampling_seed)
 
         with self._stage("filter", f"kept {{n_generated_}} of {n}"):
             self.generated_texts_, self.filter_report_ = filter_generated(
@@ -256,6 +286,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
 
         with self._stage("student", f"fitted {type(student).__name__} on {len(transfer)} texts"):
             self.student_ = student.fit(transfer, targets.astype(np.float32))
+            self.history_["student"] = epoch_history(self.student_)
 
         if self.keep_teacher:
             self.teacher_ = teacher
@@ -263,29 +294,49 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             self.generator_ = generator
         return self
 
+    def get_params(self, deep=True):
+        params = super().get_params(deep=deep)
+        if deep:  # expose the parameters of the default components too
+            for name, default in DEFAULT_COMPONENTS.items():
+                if params[name] is None:
+                    nested = default().get_params(deep=True)
+                    params.update({f"{name}__{key}": value for key, value in nested.items()})
+        return params
+
+    def set_params(self, **params):
+        check_param_names(self, params)
+        for name, default in DEFAULT_COMPONENTS.items():
+            # Setting a nested parameter of a default component builds that component.
+            if params.get(name, getattr(self, name)) is None and any(
+                key.startswith(f"{name}__") for key in params
+            ):
+                params[name] = default()
+        return super().set_params(**params)
+
     def _components(self):
         """Clone the components, set their shared parameters and check their methods."""
         rng = check_random_state(self.random_state)
-        teacher = clone(self.teacher if self.teacher is not None else TransformerClassifier(),
-                        safe=False)
-        generator = clone(self.generator if self.generator is not None else CausalLMGenerator(),
-                          safe=False)
-        student = clone(self.student if self.student is not None else StudentClassifier(),
-                        safe=False)
-        for name, component, needed in [
-            ("teacher", teacher, ("fit", "predict_proba")),
-            ("generator", generator, ("fit", "generate")),
-            ("student", student, ("fit", "predict_proba")),
+        components = {}
+        for name, needed in [
+            ("teacher", ("fit", "predict_proba")),
+            ("generator", ("fit", "generate")),
+            ("student", ("fit", "predict_proba")),
         ]:
+            given = getattr(self, name)
+            component = clone(given if given is not None else DEFAULT_COMPONENTS[name](),
+                              safe=False)
+            components[name] = component
             missing = [method for method in needed if not hasattr(component, method)]
             if missing:
                 raise TypeError(
                     f"{name}={component!r} has no {' or '.join(missing)} method; a {name} "
                     f"needs {' and '.join(needed)}."
                 )
-            if hasattr(component, "get_params"):
+            # A component that clones to itself (FrozenEstimator) is used as it is.
+            if hasattr(component, "get_params") and component is not given:
                 component.set_params(**self._shared_params(component, rng))
-        return teacher, generator, student, rng.randint(np.iinfo(np.int32).max)
+        return (components["teacher"], components["generator"], components["student"],
+                rng.randint(np.iinfo(np.int32).max))
 
     def _shared_params(self, component, rng):
         """One seed for every ``random_state`` (nested ones too, as scikit-learn's ensembles
@@ -319,6 +370,16 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         """Class probabilities from the student, columns in the order of ``classes_``."""
         check_is_fitted(self, "student_")
         return self.student_.predict_proba(check_texts(X))
+
+    def export_onnx(self, path):
+        """Save the student as an ONNX model; see :meth:`StudentClassifier.export_onnx`.
+
+        Its probability columns are in the order of ``classes_``.
+        """
+        check_is_fitted(self, "student_")
+        if not hasattr(self.student_, "export_onnx"):
+            raise TypeError(f"The student {type(self.student_).__name__} has no export_onnx.")
+        return self.student_.export_onnx(path)
 
 
 

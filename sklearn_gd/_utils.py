@@ -1,6 +1,7 @@
 """Small helpers shared by the estimators: input checks, devices, seeds, quiet loading."""
 
 import contextlib
+import difflib
 import numbers
 
 import numpy as np
@@ -49,6 +50,29 @@ def resolve_device(device):
     return str(device)
 
 
+def resolve_dtype(dtype, device):
+    """The torch compute dtype for ``dtype`` ("auto", "float32" or "bfloat16") on ``device``.
+
+    ``"auto"`` is bfloat16 where the hardware runs it natively (recent CUDA GPUs, CPUs with
+    AVX-512 BF16) and float32 elsewhere, where emulated bfloat16 would be slower.
+    """
+    if dtype == "auto":
+        if torch.device(device).type == "cuda":
+            native = torch.cuda.is_bf16_supported()
+        else:
+            # torch has no public test for native bfloat16 on the CPU.
+            native = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)()
+        return torch.bfloat16 if native else torch.float32
+    if dtype not in ("float32", "bfloat16"):
+        raise ValueError(f'dtype must be "auto", "float32" or "bfloat16", got {dtype!r}.')
+    return getattr(torch, dtype)
+
+
+def autocast(device, dtype):
+    """Mixed precision in ``dtype`` on ``device`` (a no-op for float32)."""
+    return torch.autocast(torch.device(device).type, dtype=dtype, enabled=dtype != torch.float32)
+
+
 def seed_from(random_state):
     """An integer seed derived from ``random_state`` (int, RandomState or None)."""
     if isinstance(random_state, numbers.Integral):
@@ -84,8 +108,32 @@ def quiet_transformers(verbose):
             hf_logging.enable_progress_bar()
 
 
+def check_param_names(estimator, params):
+    """Raise a ValueError with a did-you-mean hint for parameter names ``estimator`` lacks.
+
+    A nested name (``student__epochs``) is checked only when its component is not being
+    replaced in the same call.
+    """
+    valid = estimator.get_params(deep=True)
+    for name in params:
+        component, nested, _ = name.partition("__")
+        if name in valid or (nested and component in params):
+            continue
+        close = difflib.get_close_matches(name, valid, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"Invalid parameter {name!r} for {type(estimator).__name__}.{hint} "
+            f"Valid parameters are listed by get_params(deep=True).keys()."
+        )
+
+
 class TextEstimatorMixin:
-    """Tags of an estimator whose input is a list of texts (not a 2-D array)."""
+    """Tags of an estimator whose input is a list of texts (not a 2-D array), and
+    ``set_params`` errors that suggest the closest valid name."""
+
+    def set_params(self, **params):
+        check_param_names(self, params)
+        return super().set_params(**params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -11,30 +11,59 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from ._utils import (
     TextEstimatorMixin,
+    autocast,
     check_texts,
     quiet_transformers,
     resolve_device,
+    resolve_dtype,
     seed_from,
     torch_seed,
 )
 from .hub import resolve_model
+from .sampling import sample_batch
 
 __all__ = ["CausalLMGenerator"]
 
 
 class CausalLMModule(torch.nn.Module):
-    """A Hugging Face causal LM that returns next-token logits."""
+    """A Hugging Face causal LM that returns next-token logits, finetuning its top layers."""
 
-    def __init__(self, path, freeze_embeddings=True, trust_remote_code=False):
+    def __init__(
+        self,
+        path,
+        freeze_embeddings=True,
+        trainable_layers=None,
+        dtype=torch.float32,
+        trust_remote_code=False,
+    ):
         super().__init__()
         self.model = AutoModelForCausalLM.from_pretrained(path, trust_remote_code=trust_remote_code)
+        self.dtype = dtype
         # The (often tied) token embeddings hold a large share of a small LM's weights;
         # freezing them saves their gradient and optimizer state at little cost in quality.
         self.model.get_input_embeddings().weight.requires_grad_(not freeze_embeddings)
         self.model.get_output_embeddings().weight.requires_grad_(not freeze_embeddings)
+        if trainable_layers is not None:
+            # Frozen lower blocks need no backward pass: less compute and memory.
+            blocks = _transformer_blocks(self.model)
+            for block in blocks[: max(len(blocks) - trainable_layers, 0)]:
+                block.requires_grad_(False)
 
     def forward(self, input_ids):
-        return self.model(input_ids=input_ids).logits
+        with autocast(input_ids.device, self.dtype):
+            logits = self.model(input_ids=input_ids).logits
+        return logits.float()
+
+
+def _transformer_blocks(model):
+    """The model's stack of transformer blocks: its largest ``ModuleList``."""
+    lists = [module for module in model.modules() if isinstance(module, torch.nn.ModuleList)]
+    if not lists:
+        raise ValueError(
+            f"Cannot find the transformer blocks of {type(model).__name__}; "
+            "use trainable_layers=None to finetune all layers."
+        )
+    return max(lists, key=lambda blocks: sum(p.numel() for p in blocks.parameters()))
 
 
 class NextTokenLoss(torch.nn.Module):
@@ -51,8 +80,10 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
 
     ``fit`` joins the training texts, each ended by the end-of-text token, into one stream
     and cuts it into blocks of ``max_length`` tokens (packing: no padding is computed).
-    ``generate`` starts every sample from the end-of-text token (optionally followed by a
-    label prefix) and samples with nucleus sampling until the end-of-text token.
+    ``generate`` starts every sample from the end-of-text token and the opening of a
+    training text (with its label prefix when conditional) and samples with top-k and
+    nucleus sampling until the end-of-text token, in large batches that shed finished
+    rows (see :mod:`sklearn_gd.sampling`).
 
     Any object with ``fit(X, y=None)`` and ``generate(n, random_state=None)`` returning a
     list of strings can stand in for this class in
@@ -71,8 +102,9 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         Each sample starts from the first ``prompt_words`` words of a random training text
         (0: from the end-of-text token alone). A real opening word steers a briefly
         finetuned model to begin a new text instead of continuing one mid-sentence.
-    epochs : int, default=2
-        Passes over the training texts.
+    epochs : int, default=1
+        Passes over the training texts. One pass gave the lowest loss on held-out AG News
+        texts from 400 training texts; more passes overfit (see the README).
     learning_rate : float, default=3e-4
         AdamW learning rate.
     batch_size : int, default=8
@@ -80,17 +112,30 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     freeze_embeddings : bool, default=True
         Keep the token embeddings (and a tied output layer) fixed: faster finetuning,
         less memory.
+    trainable_layers : int or None, default=None
+        Finetune only the top ``trainable_layers`` transformer blocks (and what follows
+        them); ``None`` finetunes all. Frozen lower blocks need no backward pass: with 10
+        of SmolLM2's 30 blocks finetuning took about 2/3 of the time, but the samples fit
+        the domain less well (higher held-out loss), so all blocks are trained by default.
     max_length : int, default=128
         Tokens per training block.
     max_new_tokens : int, default=64
         Longest sample, in tokens.
+    top_k : int, default=50
+        Sample among the ``top_k`` most likely tokens only (``transformers``' default).
     top_p : float, default=0.9
         Nucleus sampling: sample from the smallest set of tokens whose probability reaches
         ``top_p``.
     temperature : float, default=1.0
         Sampling temperature.
-    generation_batch_size : int, default=64
-        Samples generated together.
+    generation_batch_size : int, default=128
+        Samples generated together. Larger batches use the CPU better; finished samples
+        leave the batch.
+    dtype : {"auto", "float32", "bfloat16"}, default="auto"
+        Compute precision. ``"bfloat16"`` finetunes with bfloat16 mixed precision (float32
+        weights) and samples with bfloat16 weights, about 1.6x faster on hardware that runs
+        it natively; ``"auto"`` uses it there (AVX-512 BF16 CPUs, recent GPUs) and
+        float32 elsewhere.
     device : str, default="auto"
         Torch device; ``"auto"`` uses CUDA when available, else the CPU.
     trust_remote_code : bool, default=False
@@ -103,7 +148,8 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     Attributes
     ----------
     net_ : skorch.NeuralNet
-        The finetuned model; ``net_.history_`` holds the loss of each epoch.
+        The finetuned model (cast to ``dtype`` by ``generate``); ``net_.history_`` holds
+        the loss of each epoch.
     tokenizer_ : transformers.PreTrainedTokenizerBase
         The model's tokenizer.
     labels_ : ndarray or None
@@ -121,15 +167,18 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         *,
         conditional=False,
         prompt_words=1,
-        epochs=2,
+        epochs=1,
         learning_rate=3e-4,
         batch_size=8,
         freeze_embeddings=True,
+        trainable_layers=None,
         max_length=128,
         max_new_tokens=64,
+        top_k=50,
         top_p=0.9,
         temperature=1.0,
-        generation_batch_size=64,
+        generation_batch_size=128,
+        dtype="auto",
         device="auto",
         trust_remote_code=False,
         random_state=None,
@@ -142,11 +191,14 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.freeze_embeddings = freeze_embeddings
+        self.trainable_layers = trainable_layers
         self.max_length = max_length
         self.max_new_tokens = max_new_tokens
+        self.top_k = top_k
         self.top_p = top_p
         self.temperature = temperature
         self.generation_batch_size = generation_batch_size
+        self.dtype = dtype
         self.device = device
         self.trust_remote_code = trust_remote_code
         self.random_state = random_state
@@ -193,10 +245,13 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         if self.tokenizer_.pad_token is None:
             self.tokenizer_.pad_token = self.tokenizer_.eos_token
         blocks = self._pack(texts)
+        device = resolve_device(self.device)
         self.net_ = NeuralNet(
             CausalLMModule,
             module__path=self.model_path_,
             module__freeze_embeddings=self.freeze_embeddings,
+            module__trainable_layers=self.trainable_layers,
+            module__dtype=resolve_dtype(self.dtype, device),
             module__trust_remote_code=self.trust_remote_code,
             criterion=NextTokenLoss,
             optimizer=torch.optim.AdamW,
@@ -206,7 +261,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
             iterator_train__shuffle=True,
             train_split=None,
             callbacks=[ProgressBar()] if self.verbose >= 2 else [],
-            device=resolve_device(self.device),
+            device=device,
             verbose=int(self.verbose >= 1),
         )
         with torch_seed(seed_from(self.random_state)), quiet_transformers(self.verbose):
@@ -244,12 +299,14 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self, "net_")
         tokenizer, model = self.tokenizer_, self.net_.module_.model
-        model.eval()
+        # Sampling needs no float32 master weights: cast the whole model (a no-op after
+        # the first call).
+        model.eval().to(self.net_.module_.dtype)
         seed = seed_from(random_state)
         prompts = self._prompts(n, np.random.default_rng(seed))
         texts = []
         batches = range(0, n, self.generation_batch_size)
-        with torch_seed(seed), torch.inference_mode():
+        with torch_seed(seed):
             for start in tqdm(batches, desc="sampling", disable=self.verbose < 2):
                 batch = tokenizer(
                     prompts[start : start + self.generation_batch_size],
@@ -257,16 +314,21 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                     padding=True,
                     return_tensors="pt",
                 ).to(model.device)
-                output = model.generate(
-                    **batch,
-                    do_sample=True,
-                    top_p=self.top_p,
-                    temperature=self.temperature,
+                continuations = sample_batch(
+                    model,
+                    batch["input_ids"],
+                    batch["attention_mask"],
                     max_new_tokens=self.max_new_tokens,
                     eos_token_id=tokenizer.eos_token_id,
-                    pad_token_id=tokenizer.eos_token_id,
+                    top_k=self.top_k,
+                    top_p=self.top_p,
+                    temperature=self.temperature,
                 )
-                texts += tokenizer.batch_decode(output, skip_special_tokens=True)
+                for prompt, mask, continuation in zip(
+                    batch["input_ids"], batch["attention_mask"], continuations, strict=True
+                ):
+                    ids = prompt[mask.bool()].tolist() + continuation
+                    texts.append(tokenizer.decode(ids, skip_special_tokens=True))
         return [self._strip_prefix(text.strip()) for text in texts]
 
     def _prompts(self, n, rng):

@@ -1,5 +1,7 @@
 """StudentClassifier: a small torch text classifier trained through skorch."""
 
+import copy
+
 import numpy as np
 import torch
 from scipy import sparse
@@ -207,7 +209,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             verbose=int(self.verbose >= 1),
         )
         with torch_seed(seed_from(self.random_state)):
-            self.net_.fit(self._encode(texts), targets)
+            self.net_.fit(self.encode(texts), targets)
         self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
         return self
 
@@ -258,8 +260,17 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         document_frequency = np.bincount(present.indices, minlength=n_rows)
         return np.log((1 + len(ids)) / (1 + document_frequency)) + 1
 
-    def _encode(self, texts):
-        ids = self._ids(texts)
+    def encode(self, X):
+        """The network's inputs for texts ``X``: the arrays an exported ONNX model takes.
+
+        Returns
+        -------
+        inputs : dict of ndarray
+            ``input_ids`` (int64, one row of word ids per text, 0-padded) and, for
+            ``"bag"``, ``weights`` (float32, the TF-IDF weight of each word).
+        """
+        check_is_fitted(self, "tokenizer_")
+        ids = self._ids(check_texts(X))
         if self.architecture != "bag":
             return {"input_ids": ids}
         # L2-normalised TF-IDF weights, as the features of a TF-IDF linear model.
@@ -270,5 +281,65 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         """Class probabilities for texts ``X``, columns in the order of ``classes_``."""
         check_is_fitted(self)
-        logits = self.net_.predict_proba(self._encode(check_texts(X)))
-        return torch.softmax(torch.as_tensor(logits), dim=1).numpy()
+        inputs = self.encode(X)
+        n_texts = len(inputs["input_ids"])
+        # Whole-array chunks straight through the module: skorch's predict_proba would
+        # collate the texts one by one, which costs more than the network itself.
+        module, device = self.net_.module_.eval(), self.net_.device
+        proba = np.empty((n_texts, len(self.classes_)), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, n_texts, 4096):
+                batch = {name: torch.as_tensor(array[start : start + 4096], device=device)
+                         for name, array in inputs.items()}
+                proba[start : start + 4096] = torch.softmax(module(**batch), dim=1).cpu()
+        return proba
+
+    def export_onnx(self, path):
+        """Save the network, with a softmax on top, as an ONNX model.
+
+        The model takes the arrays of :meth:`encode` as named inputs and returns
+        ``probabilities`` of shape (n_texts, n_classes), columns in the order of
+        ``classes_``: tokenize with ``encode``, then run it with e.g. onnxruntime.
+        Needs the ``onnx`` and ``onnxscript`` packages (``pip install sklearn-gd[onnx]``).
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write the ``.onnx`` file.
+
+        Returns
+        -------
+        path : str
+        """
+        check_is_fitted(self)
+        inputs = {
+            name: torch.as_tensor(array)
+            for name, array in self.encode(["a first example text", "a second one"]).items()
+        }
+        texts, words = torch.export.Dim("texts"), torch.export.Dim("words")
+        module = _Probabilities(copy.deepcopy(self.net_.module_).cpu()).eval()
+        torch.onnx.export(
+            module,
+            (),
+            str(path),
+            kwargs=inputs,
+            input_names=list(inputs),
+            output_names=["probabilities"],
+            dynamic_shapes={name: {0: texts, 1: words} for name in inputs},
+            dynamo=True,
+            verbose=False,
+        )
+        return str(path)
+
+
+class _Probabilities(nn.Module):
+    """A classifier module followed by a softmax, for export."""
+
+    def __init__(self, module):
+        super().__init__()
+        self.module = module
+
+    def forward(self, input_ids, weights=None):
+        inputs = {"input_ids": input_ids} if weights is None else {
+            "input_ids": input_ids, "weights": weights}
+        return torch.softmax(self.module(**inputs), dim=-1)

@@ -5,15 +5,19 @@ at all, so the data-free checks are called by hand here.
 """
 
 import pickle
+import subprocess
+import sys
 
+import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import estimator_checks
-from test_classifier import WordMixGenerator, fast_classifier
+from test_classifier import WordMixGenerator, fast_classifier, tfidf_teacher
 
 from sklearn_gd import (
     CausalLMGenerator,
@@ -21,6 +25,7 @@ from sklearn_gd import (
     StudentClassifier,
     TransformerClassifier,
 )
+from sklearn_gd._classifier import DEFAULT_COMPONENTS
 
 ESTIMATORS = [
     GenerationDistillationClassifier(),
@@ -58,6 +63,120 @@ def test_nested_params_reach_the_components():
     assert params["student__embedding_dim"] == 48
     clf.set_params(student__embedding_dim=16, alpha=0.3)
     assert clf.student.embedding_dim == 16 and clf.alpha == 0.3
+
+
+def test_default_components_expose_their_params():
+    clf = GenerationDistillationClassifier()
+    params = clf.get_params(deep=True)
+    assert params["teacher__learning_rate"] == TransformerClassifier().learning_rate
+    assert params["generator__top_p"] == CausalLMGenerator().top_p
+    assert params["student__hidden_size"] == StudentClassifier().hidden_size
+    clf.set_params(student__hidden_size=32, generator__top_p=0.5)
+    assert isinstance(clf.student, StudentClassifier) and clf.student.hidden_size == 32
+    assert clf.generator.top_p == 0.5 and clf.teacher is None
+    assert GenerationDistillationClassifier().get_params()["student"] is None  # shallow
+
+
+def test_get_set_params_round_trip():
+    clf = GenerationDistillationClassifier(student=StudentClassifier(epochs=3), alpha=0.2)
+    copy = GenerationDistillationClassifier().set_params(**clf.get_params(deep=True))
+    assert copy.get_params(deep=True).keys() == clf.get_params(deep=True).keys()
+    copied = copy.get_params(deep=True)
+    for key, value in clf.get_params(deep=True).items():
+        if key in ("generator", "teacher"):  # None became the default it stands for
+            assert type(copied[key]) is type(getattr(GenerationDistillationClassifier(), key)
+                                              or DEFAULT_COMPONENTS[key]())
+        elif not hasattr(value, "get_params"):
+            assert copied[key] == value, key
+
+
+@pytest.mark.parametrize("name, suggestion", [
+    ("aplha", "alpha"),
+    ("student__hiden_size", "student__hidden_size"),
+    ("generator__top_pp", "generator__top_p"),
+])
+def test_bad_parameter_name_gets_did_you_mean(name, suggestion):
+    clf = GenerationDistillationClassifier()
+    message = f"Invalid parameter '{name}'.*Did you mean '{suggestion}'"
+    with pytest.raises(ValueError, match=message):
+        clf.set_params(**{name: 1})
+    assert clf.student is None and clf.generator is None  # nothing changed
+    with pytest.raises(ValueError, match="Did you mean 'hidden_size'"):
+        StudentClassifier().set_params(hiden_size=3)
+
+
+def test_randomized_search_in_parallel(topic_data):
+    X, y, X_test, y_test = topic_data
+    search = RandomizedSearchCV(
+        fast_classifier(n_generated=60),
+        {"temperature": [0.5, 1.0, 2.0], "student__learning_rate": [3e-3, 1e-2]},
+        n_iter=3, cv=2, n_jobs=2, random_state=0,
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 3
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert search.score(X_test, y_test) > 0.6
+
+
+def test_frozen_teacher_is_used_as_it_is(topic_data):
+    X, y, X_test, y_test = topic_data
+    teacher = tfidf_teacher().fit(X[:30], y[:30])  # fitted on part of the data only
+    before = teacher.predict_proba(X_test)
+    clf = fast_classifier(teacher=FrozenEstimator(teacher), keep_teacher=True).fit(X, y)
+    # Not refitted on (X, y): the teacher's probabilities are those of its own fit.
+    np.testing.assert_array_equal(clf.teacher_.predict_proba(X_test), before)
+    assert clf.history_["teacher"] == []
+    assert accuracy_of(clf, X_test, y_test) > 0.6
+
+
+def accuracy_of(clf, X, y):
+    return float(np.mean(clf.predict(X) == np.asarray(y)))
+
+
+def test_history_has_the_losses_of_each_stage(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    clf = GenerationDistillationClassifier(
+        generator=CausalLMGenerator(tiny_models["causal_lm"], epochs=2, max_new_tokens=16),
+        teacher=TransformerClassifier(tiny_models["encoder"], epochs=3),
+        student=StudentClassifier(epochs=4), n_generated=20, min_words=1, random_state=0,
+    ).fit(X, y)
+    assert [len(clf.history_[stage]) for stage in ("teacher", "generator", "student")] == [3, 2, 4]
+    for rows in clf.history_.values():
+        assert all(np.isfinite(row["train_loss"]) and row["dur"] > 0 for row in rows)
+    losses = [row["train_loss"] for row in clf.history_["student"]]
+    assert losses[-1] < losses[0]
+
+
+def test_saved_model_predicts_identically_in_a_fresh_process(topic_data, tmp_path):
+    X, y, X_test, _ = topic_data
+    # Only importable classes may be pickled for another process: no test-module generator.
+    clf = fast_classifier(generator=None, n_generated=0).fit(X, y)
+    joblib.dump(clf, tmp_path / "model.joblib")
+    np.save(tmp_path / "expected.npy", clf.predict_proba(X_test))
+    (tmp_path / "texts.txt").write_text("\n".join(X_test))
+    script = (
+        "import joblib, numpy as np, sys; d = sys.argv[1]; "
+        "clf = joblib.load(d + '/model.joblib'); "
+        "texts = open(d + '/texts.txt').read().split('\\n'); "
+        "assert np.array_equal(clf.predict_proba(texts), np.load(d + '/expected.npy')); "
+        "print(type(clf.student_).__name__, len(clf.predict(texts)))"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["StudentClassifier", str(len(X_test))]
+
+
+@pytest.mark.parametrize("architecture", ["bag", "cnn", "bilstm"])
+def test_onnx_export_gives_the_same_probabilities(topic_data, tmp_path, architecture):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    X, y, X_test, _ = topic_data
+    clf = fast_classifier(n_generated=50, student=StudentClassifier(architecture, epochs=3))
+    clf.fit(X, y)
+    path = clf.export_onnx(tmp_path / "student.onnx")
+    session = onnxruntime.InferenceSession(path)
+    texts = X_test[:7] + ["", "words never seen before"]
+    (proba,) = session.run(["probabilities"], clf.student_.encode(texts))
+    np.testing.assert_allclose(proba, clf.predict_proba(texts), atol=1e-5)
 
 
 def test_pickle_round_trip_keeps_predictions(topic_data):
