@@ -266,7 +266,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         )
         with torch_seed(seed_from(self.random_state)), quiet_transformers(self.verbose):
             self.net_.fit({"input_ids": blocks}, blocks)
-            # Sampling from the model object that was just trained ran about 3x slower and
+            # Sampling from the model object that was just trained ran about 2.6x slower and
             # took gigabytes more memory than from a freshly loaded model holding the same
             # weights (torch 2.13 on CPU; the cause is not known): move the weights over,
             # and drop the optimizer state with the old object.
