@@ -311,7 +311,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                 key.startswith(f"{name}__") for key in params
             ):
                 params[name] = default()
-        return super().set_params(**params)
+        return BaseEstimator.set_params(self, **params)  # names already checked above
 
     def _components(self):
         """Clone the components, set their shared parameters and check their methods."""

@@ -133,7 +133,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         leave the batch.
     dtype : {"auto", "float32", "bfloat16"}, default="auto"
         Compute precision. ``"bfloat16"`` finetunes with bfloat16 mixed precision (float32
-        weights) and samples with bfloat16 weights, about 1.6x faster on hardware that runs
+        weights) and samples with bfloat16 weights, faster on hardware that runs
         it natively; ``"auto"`` uses it there (AVX-512 BF16 CPUs, recent GPUs) and
         float32 elsewhere.
     device : str, default="auto"
