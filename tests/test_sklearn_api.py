@@ -4,6 +4,7 @@ With ``input_tags.string = True`` scikit-learn's ``parametrize_with_checks`` run
 at all, so the data-free checks are called by hand here.
 """
 
+import os
 import pickle
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import sys
 import joblib
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_val_score
@@ -164,6 +166,32 @@ def test_saved_model_predicts_identically_in_a_fresh_process(topic_data, tmp_pat
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["StudentClassifier", str(len(X_test))]
+
+
+def test_model_fitted_for_a_gpu_loads_and_predicts_on_a_cpu_only_machine(topic_data, tmp_path):
+    X, y, X_test, _ = topic_data
+    clf = fast_classifier(generator=None, n_generated=0)
+    if torch.cuda.is_available():  # a real GPU fit
+        clf.set_params(device="cuda")
+    clf.fit(X, y)
+    np.save(tmp_path / "expected.npy", clf.predict_proba(X_test))
+    if not torch.cuda.is_available():
+        # What a GPU fit leaves in the student (its weights are saved with their device).
+        clf.student_.net_.device = "cuda"
+    joblib.dump(clf, tmp_path / "model.joblib")
+    (tmp_path / "texts.txt").write_text("\n".join(X_test))
+    script = (
+        "import joblib, numpy as np, sys, warnings; d = sys.argv[1]; "
+        "warnings.simplefilter('ignore'); "
+        "clf = joblib.load(d + '/model.joblib'); "
+        "texts = open(d + '/texts.txt').read().split('\\n'); "
+        "np.testing.assert_allclose(clf.predict_proba(texts), np.load(d + '/expected.npy'), "
+        "atol=1e-5); print(clf.student_.net_.device)"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                            text=True, timeout=300, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["cpu"]
 
 
 @pytest.mark.parametrize("architecture", ["bag", "cnn", "bilstm"])
