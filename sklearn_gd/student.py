@@ -1,15 +1,18 @@
 """StudentClassifier: a small torch text classifier trained through skorch."""
 
 import copy
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
-from skorch.callbacks import ProgressBar
+from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.dataset import ValidSplit
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 from torch import nn
 
@@ -113,6 +116,17 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         Adam learning rate.
     batch_size : int, default=64
         Texts per step.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the texts and stop when their loss has not
+        fallen for ``n_iter_no_change`` epochs, keeping the weights of the best epoch. With
+        soft targets this needs no true labels: the held-out loss measures agreement with
+        the teacher. Off by default, for a few hundred labeled texts every one counts;
+        :class:`~sklearn_gd.GenerationDistillationClassifier` turns it on for its default
+        student.
+    validation_fraction : float, default=0.1
+        Share of the texts held out when ``early_stopping`` (stratified for hard labels).
+    n_iter_no_change : int, default=3
+        Epochs without improvement of the held-out loss before stopping.
     device : str, default="auto"
         Torch device; ``"auto"`` uses CUDA when available, else the CPU.
     random_state : int, RandomState instance or None, default=None
@@ -125,12 +139,31 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
         Class labels; ``arange(n_classes)`` when fitted on soft targets.
     net_ : skorch.NeuralNet
-        The fitted network; ``net_.history_`` holds the loss of each epoch.
+        The fitted network; ``net_.history_`` holds the loss of each epoch (and the
+        held-out ``valid_loss`` with ``early_stopping``).
     tokenizer_ : tokenizers.Tokenizer
         The word-level tokenizer learned in ``fit``.
     n_parameters_ : int
         Number of parameters of the network.
     """
+
+    _parameter_constraints = {
+        "architecture": [StrOptions(set(ARCHITECTURES))],
+        "vocab_size": [Interval(Integral, 3, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "max_length": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "device": [str, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
 
     def __init__(
         self,
@@ -144,6 +177,9 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         epochs=40,
         learning_rate=1e-2,
         batch_size=64,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=3,
         device="auto",
         random_state=None,
         verbose=0,
@@ -157,6 +193,9 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         self.epochs = epochs
         self.learning_rate = learning_rate
         self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -176,10 +215,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         -------
         self : StudentClassifier
         """
-        if self.architecture not in ARCHITECTURES:
-            raise ValueError(
-                f"architecture={self.architecture!r} is not one of {sorted(ARCHITECTURES)}."
-            )
+        self._validate_params()
         texts = check_texts(X)
         targets = self._check_targets(y, len(texts))
         self.tokenizer_ = self._learn_tokenizer(texts)
@@ -203,8 +239,8 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             iterator_train__shuffle=True,
             iterator_valid__batch_size=1024,
-            train_split=None,
-            callbacks=[ProgressBar()] if self.verbose >= 2 else [],
+            train_split=self._validation_split(targets),
+            callbacks=self._callbacks(),
             device=resolve_device(self.device),
             verbose=int(self.verbose >= 1),
         )
@@ -212,6 +248,20 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             self.net_.fit(self.encode(texts), targets)
         self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
         return self
+
+    def _validation_split(self, targets):
+        if not self.early_stopping:
+            return None
+        return ValidSplit(self.validation_fraction, stratified=targets.ndim == 1,
+                          random_state=seed_from(self.random_state))
+
+    def _callbacks(self):
+        callbacks = [ProgressBar()] if self.verbose >= 2 else []
+        if self.early_stopping:
+            # Keep the weights of the epoch with the lowest loss on the held-out texts.
+            callbacks.append(EarlyStopping(patience=self.n_iter_no_change, load_best=True,
+                                           sink=print if self.verbose else _silent))
+        return callbacks
 
     def _check_targets(self, y, n_samples):
         y = np.asarray(y)
@@ -330,6 +380,10 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             verbose=False,
         )
         return str(path)
+
+
+def _silent(*args, **kwargs):
+    pass
 
 
 class _Probabilities(nn.Module):

@@ -161,9 +161,36 @@ def test_student_rejects_bad_targets(topic_data, y, message):
         StudentClassifier().fit(topic_data[0], y)
 
 
-def test_student_rejects_unknown_architecture(topic_data):
-    with pytest.raises(ValueError, match="not one of"):
-        StudentClassifier("transformer").fit(*topic_data[:2])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"architecture": "transformer"}, "'architecture' parameter"),
+        ({"learning_rate": 0}, "'learning_rate' parameter"),
+        ({"validation_fraction": 1.5}, "'validation_fraction' parameter"),
+    ],
+)
+def test_student_rejects_bad_parameters(topic_data, params, message):
+    with pytest.raises(ValueError, match=message):
+        StudentClassifier(**params).fit(*topic_data[:2])
+
+
+@pytest.mark.parametrize("hard_labels", [True, False])
+def test_student_early_stopping_keeps_the_best_epoch(topic_data, hard_labels):
+    X, y, X_test, y_test = topic_data
+    classes, index = np.unique(y, return_inverse=True)
+    # Targets with 30% of the labels shuffled: the held-out loss soon stops falling.
+    noisy = np.random.default_rng(0).permutation(index)
+    index = np.where(np.random.default_rng(1).random(len(y)) < 0.3, noisy, index)
+    targets = classes[index] if hard_labels else np.eye(3)[index] * 0.9 + 0.1 / 3
+    clf = StudentClassifier(learning_rate=0.05, epochs=200, early_stopping=True,
+                            n_iter_no_change=3, random_state=0).fit(X, targets)
+    valid_loss = clf.net_.history[:, "valid_loss"]
+    assert len(valid_loss) < 200  # stopped early
+    best = int(np.argmin(valid_loss))
+    assert best == len(valid_loss) - 1 - 3  # and stopped 3 epochs after the best one
+    assert clf.net_.history[best, "valid_loss_best"]
+    labels = y_test if hard_labels else np.searchsorted(classes, y_test)
+    assert accuracy(clf, X_test, labels) > 0.7
 
 
 # --- filter --------------------------------------------------------------------------------

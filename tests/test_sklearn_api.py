@@ -73,8 +73,11 @@ def test_default_components_expose_their_params():
     assert params["teacher__learning_rate"] == TransformerClassifier().learning_rate
     assert params["generator__top_p"] == CausalLMGenerator().top_p
     assert params["student__hidden_size"] == StudentClassifier().hidden_size
+    # The distillation defaults: label-conditioned samples, a student stopped early.
+    assert params["generator__conditional"] and params["student__early_stopping"]
     clf.set_params(student__hidden_size=32, generator__top_p=0.5)
     assert isinstance(clf.student, StudentClassifier) and clf.student.hidden_size == 32
+    assert clf.student.early_stopping and clf.generator.conditional
     assert clf.generator.top_p == 0.5 and clf.teacher is None
     assert GenerationDistillationClassifier().get_params()["student"] is None  # shallow
 
