@@ -24,7 +24,8 @@ def default_generator():
 
     Prompts carrying the labels in their training proportions give class-balanced samples;
     unconditioned samples leaned to one class (39% of them were labeled World by the
-    teacher on AG News) and distilled into a less accurate student (see the README).
+    teacher on AG News) and distilled into a slightly less accurate student
+    (``benchmarks/distillation_defaults.py``).
     """
     return CausalLMGenerator(conditional=True)
 
