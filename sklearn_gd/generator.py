@@ -96,8 +96,9 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         smallest modern LM that writes fluent text; the paper used GPT-2 (124M).
     conditional : bool, default=False
         If True, each training text is prefixed with its label and ``generate`` asks for
-        labels in the proportions of the training labels. The teacher relabels every sample
-        either way.
+        labels in the proportions of the training labels, so the samples are balanced
+        across classes. The teacher relabels every sample either way. The default
+        generator of :class:`~sklearn_gd.GenerationDistillationClassifier` sets it.
     prompt_words : int, default=1
         Each sample starts from the first ``prompt_words`` words of a random training text
         (0: from the end-of-text token alone). A real opening word steers a briefly
