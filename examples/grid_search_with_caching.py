@@ -37,15 +37,15 @@ cache = Path(tempfile.gettempdir()) / "sklearn_gd_grid_search_cache"
 # A fixed ``random_state`` is what lets the cache hit: each fit draws the same seeds for
 # the teacher and the generator, so the same fold gives the same cache key. The grid
 # covers the two distillation parameters and one parameter of the default student
-# (``student__epochs``: nested parameters of the default components work without building
-# them first).
+# (``student__learning_rate``: nested parameters of the default components work without
+# building them first).
 clf = GenerationDistillationClassifier(
     n_generated=300, memory=str(cache), random_state=0, verbose=1
 )
 param_grid = {
     "alpha": [0.5, 0.9],
     "temperature": [1.0, 2.0],
-    "student__epochs": [20, 40],
+    "student__learning_rate": [3e-3, 1e-2],
 }
 search = GridSearchCV(clf, param_grid, cv=3, n_jobs=1)
 search.fit(data.X_train, data.y_train)
