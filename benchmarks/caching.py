@@ -11,12 +11,12 @@ Writes ``caching.csv`` and ``caching.md`` into ``--out``::
 """
 
 import argparse
-import csv
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from _results import write_csv  # benchmarks/_results.py
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from sklearn_gd import GenerationDistillationClassifier
@@ -55,11 +55,7 @@ for name in ["without memory", "with memory"]:
     print(f"{name}: {seconds:.0f}s, scores {rows[-1]['mean_test_scores']}", flush=True)
 
 out = Path(args.out)
-out.mkdir(parents=True, exist_ok=True)
-with open(out / "caching.csv", "w", newline="") as file:
-    writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
+write_csv(out / "caching.csv", rows)
 speedup = rows[0]["seconds"] / rows[1]["seconds"]
 same = rows[0]["mean_test_scores"] == rows[1]["mean_test_scores"]
 (out / "caching.md").write_text("\n".join([

@@ -13,10 +13,10 @@ Writes ``distillation_defaults.csv`` and ``.md`` into ``--out``.
 """
 
 import argparse
-import csv
 from pathlib import Path
 
 import numpy as np
+from _results import write_csv  # benchmarks/_results.py
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils.validation import check_memory
@@ -131,11 +131,7 @@ for schedule, params in schedules.items():
            len(data.X_train) + len(shipped.X_pool))
 
 out = Path(args.out)
-out.mkdir(parents=True, exist_ok=True)
-with open(out / "distillation_defaults.csv", "w", newline="") as file:
-    writer = csv.DictWriter(file, fieldnames=list(results[0]))
-    writer.writeheader()
-    writer.writerows(results)
+write_csv(out / "distillation_defaults.csv", results)
 teacher_accuracy = teacher.score(X_val, y_val)
 (out / "distillation_defaults.md").write_text("\n".join([
     "# Distillation defaults, chosen on a validation split",

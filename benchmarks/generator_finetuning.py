@@ -9,12 +9,12 @@ the domain. Writes ``generator_finetuning.csv`` into ``--out``::
 """
 
 import argparse
-import csv
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
+from _results import write_csv  # benchmarks/_results.py
 
 from sklearn_gd import CausalLMGenerator
 from sklearn_gd.datasets import load_dataset
@@ -58,8 +58,4 @@ for name, params in SETTINGS.items():
     print(rows[-1], flush=True)
 
 out = Path(args.out)
-out.mkdir(parents=True, exist_ok=True)
-with open(out / "generator_finetuning.csv", "w", newline="") as file:
-    writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
+write_csv(out / "generator_finetuning.csv", rows)

@@ -22,7 +22,6 @@ Writes ``speed.csv`` (one row per measurement), ``speed.md`` (the report) and
 
 import argparse
 import copy
-import csv
 import json
 import os
 import resource
@@ -32,6 +31,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _results import write_csv  # benchmarks/_results.py
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -247,10 +247,7 @@ PARTS = {"fit": part_fit, "predict": part_predict, "scaling": part_scaling}
 def write_results(rows, out):
     out.mkdir(parents=True, exist_ok=True)
     keys = ["measure", "value", "unit", "k", "n_generated", "texts", "batch"]
-    with open(out / "speed.csv", "w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=keys, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(out / "speed.csv", rows, fieldnames=keys)
     report = make_report(rows)
     (out / "speed.md").write_text(report)
     print(report)

@@ -13,11 +13,11 @@ The teacher and the generated texts come from ``--memory`` (shared with the exam
 """
 
 import argparse
-import csv
 import time
 from pathlib import Path
 
 import numpy as np
+from _results import write_csv  # benchmarks/_results.py
 
 from sklearn_gd import GenerationDistillationClassifier, StudentClassifier
 from sklearn_gd.datasets import load_dataset
@@ -59,10 +59,7 @@ for architecture in ["bag", "cnn", "bilstm"]:
                      "predict_s": round(time.perf_counter() - start, 3)})
         print(rows[-1], flush=True)
 
-with open(args.out + ".csv", "w", newline="") as f:
-    writer = csv.DictWriter(f, list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
+write_csv(args.out + ".csv", rows)
 lines = [f"Student accuracy on {len(y_test)} AG News test texts, K=100, seed {args.seed}.",
          "Command: `python benchmarks/student_transfer.py --memory DIR`.", "",
          "| student | transfer set | accuracy |", "|---|---|---|"]

@@ -218,6 +218,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         self._validate_params()
         texts = check_texts(X)
         targets = self._check_targets(y, len(texts))
+        seed = seed_from(self.random_state)  # one draw: split and weights agree
         self.tokenizer_ = self._learn_tokenizer(texts)
         if self.architecture == "bag":
             self.idf_ = self._idf(self._ids(texts), self.tokenizer_.get_vocab_size())
@@ -239,21 +240,21 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             iterator_train__shuffle=True,
             iterator_valid__batch_size=1024,
-            train_split=self._validation_split(targets),
+            train_split=self._validation_split(targets, seed),
             callbacks=self._callbacks(),
             device=resolve_device(self.device),
             verbose=int(self.verbose >= 1),
         )
-        with torch_seed(seed_from(self.random_state)):
+        with torch_seed(seed):
             self.net_.fit(self.encode(texts), targets)
         self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
         return self
 
-    def _validation_split(self, targets):
+    def _validation_split(self, targets, seed):
         if not self.early_stopping:
             return None
         return ValidSplit(self.validation_fraction, stratified=targets.ndim == 1,
-                          random_state=seed_from(self.random_state))
+                          random_state=seed)
 
     def _callbacks(self):
         callbacks = [ProgressBar()] if self.verbose >= 2 else []
