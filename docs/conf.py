@@ -137,21 +137,16 @@ def _ag_news_section(json_path):
         lines += [f"Filter report (generated texts per reason): {report}.", ""]
     log = json_path.with_suffix(".log")
     if log.exists():
-        lines += [
-            f"The run's output (``{_repo(log)}``):",
-            "",
-            f".. literalinclude:: {_rel(log)}",
-            "   :language: none",
-            "",
-        ]
-    lines += [
-        f"The raw results (``{_repo(json_path)}``):",
-        "",
-        f".. literalinclude:: {_rel(json_path)}",
-        "   :language: json",
-        "",
-    ]
+        lines += _included(log, "The run's output")
+    lines += _included(json_path, "The raw results")
     return lines, {json_path, log}
+
+
+def _included(path, caption=None):
+    """The text of a result file, shown as it is, under a caption naming the file."""
+    caption = f"{caption} (``{_repo(path)}``):" if caption else f"``{_repo(path)}``:"
+    language = "json" if path.suffix == ".json" else "none"
+    return [caption, "", f".. literalinclude:: {_rel(path)}", f"   :language: {language}", ""]
 
 
 def _cell(text):
@@ -190,13 +185,7 @@ def _student_transfer_section(csv_path):
     ] + _csv_table(csv_path)
     md = csv_path.with_suffix(".md")
     if md.exists():
-        lines += [
-            f"The same results as the script writes them (``{_repo(md)}``):",
-            "",
-            f".. literalinclude:: {_rel(md)}",
-            "   :language: none",
-            "",
-        ]
+        lines += _included(md, "The same results as the script writes them")
     return lines, {csv_path, md}
 
 
@@ -229,13 +218,7 @@ def benchmark_results_rst():
         elif path.suffix == ".csv" and _uniform_csv(path):
             lines += _csv_table(path)
         else:
-            lines += [
-                f"``{_repo(path)}``:",
-                "",
-                f".. literalinclude:: {_rel(path)}",
-                f"   :language: {'json' if path.suffix == '.json' else 'none'}",
-                "",
-            ]
+            lines += _included(path)
     if not lines:
         return "No benchmark results are committed yet.\n"
     return "\n".join(lines) + "\n"
