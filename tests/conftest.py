@@ -6,6 +6,7 @@ session and loaded through the same code path as a real checkpoint.
 
 import numpy as np
 import pytest
+import torch
 
 TOPICS = {
     "sports": "match team goal coach season league player score win cup final striker".split(),
@@ -92,6 +93,8 @@ def tiny_models(tmp_path_factory, topic_data):
         tokenizer_object=_train_tokenizer("bpe", texts),
         eos_token="<|endoftext|>", bos_token="<|endoftext|>", unk_token="<|endoftext|>",
     )
+    # Seeded weights: the tests must not depend on which tests ran before this fixture.
+    torch.manual_seed(0)
     gpt2 = GPT2LMHeadModel(GPT2Config(
         vocab_size=len(gpt2_tokenizer), n_positions=128, n_embd=32, n_layer=2, n_head=2,
         bos_token_id=gpt2_tokenizer.eos_token_id, eos_token_id=gpt2_tokenizer.eos_token_id,
