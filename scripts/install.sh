@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q torch==2.13.0
-.venv/bin/pip install -q -e ".[tests,docs]"
+.venv/bin/pip install -q -e ".[tests,docs,benchmarks]"
 .venv/bin/python -m sklearn_gd install \
     HuggingFaceTB/SmolLM2-135M-Instruct sentence-transformers/all-MiniLM-L6-v2

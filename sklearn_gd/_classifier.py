@@ -1,23 +1,49 @@
 """GenerationDistillationClassifier: teacher, generator, filter, soft labels, student."""
 
+import os
 import time
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.preprocessing import LabelEncoder
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils._param_validation import HasMethods, Interval, InvalidParameterError
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from ._utils import TextClassifierMixin, check_param_names, check_texts
+from ._utils import (
+    TextClassifierMixin,
+    check_labels,
+    check_param_names,
+    check_texts,
+    keep_torch_rng,
+    resolve_device,
+)
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
+from .hub import resolve_model
 from .student import StudentClassifier
 from .teacher import TransformerClassifier
 
-__all__ = ["GenerationDistillationClassifier"]
+__all__ = [
+    "DistillationWarning",
+    "GenerationDistillationClassifier",
+    "GenerationWarning",
+    "default_baselines",
+]
+
+
+class DistillationWarning(UserWarning):
+    """``fit`` kept a baseline: the distilled student did worse on held-out labeled texts."""
+
+
+class GenerationWarning(UserWarning):
+    """The generator gave (almost) no usable texts."""
 
 def default_generator():
     """The generator used for ``generator=None``: SmolLM2, label-conditioned.
@@ -38,6 +64,50 @@ def default_student():
     the teacher is lowest on 10% of the transfer texts held out (no true labels needed).
     """
     return StudentClassifier(learning_rate=3e-3, epochs=50, early_stopping=True)
+
+
+def default_baselines(random_state=None):
+    """The models that ``fit`` compares the distilled student with (``baselines=None``).
+
+    Both are fast to fit and to predict: the student on the labels alone, and TF-IDF
+    (word 1-2-grams) with a logistic regression, which is hard to beat on long texts.
+    """
+    return {
+        "labels_only": StudentClassifier(random_state=random_state),
+        "tfidf_lr": make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            LogisticRegression(C=10.0, max_iter=1000),
+        ),
+    }
+
+
+def cross_validate_candidates(student, baselines, transfer, targets, labeled, y, seed,
+                              n_splits=5):
+    """Accuracy on held-out labeled texts of the distilled student and of each baseline.
+
+    The labeled texts (rows ``labeled`` of ``transfer``, labels ``y``) are split into
+    stratified folds. For each fold the student is fitted on the transfer set without the
+    fold (the teacher's soft targets ``targets``) and each baseline on the other labeled
+    texts; all are scored on the fold. The teacher and generator saw the fold, which
+    favours the distilled student a little. Returns ``{}`` when a class has fewer than two
+    labeled texts or there are no baselines.
+    """
+    n_splits = min(n_splits, int(np.bincount(y).min()))
+    if not baselines or n_splits < 2:
+        return {}
+    folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed % (2**32))
+    texts = [transfer[i] for i in labeled]
+    scores = {name: [] for name in ["distilled", *baselines]}
+    for train, test in folds.split(texts, y):
+        held_out = [texts[i] for i in test]
+        keep = np.setdiff1d(np.arange(len(transfer)), labeled[test])
+        model = clone(student).fit([transfer[i] for i in keep], targets[keep])
+        predicted = np.argmax(model.predict_proba(held_out), axis=1)
+        scores["distilled"].append(np.mean(predicted == y[test]))
+        for name, baseline in baselines.items():
+            model = clone(baseline).fit([texts[i] for i in train], y[train])
+            scores[name].append(np.mean(model.predict(held_out) == y[test]))
+    return {name: float(np.mean(values)) for name, values in scores.items()}
 
 
 # What generator=None, teacher=None and student=None stand for.
@@ -77,6 +147,53 @@ def soften(proba, temperature):
     return soft / soft.sum(axis=1, keepdims=True)
 
 
+def _teacher_classes(teacher, classes):
+    """The teacher's ``classes_`` as a list; an error if they are not the classes of y."""
+    known = getattr(teacher, "classes_", None)
+    known = classes.tolist() if known is None else np.asarray(known).tolist()
+    if sorted(map(str, known)) != sorted(map(str, classes.tolist())) or len(set(known)) != len(
+        known
+    ):
+        raise ValueError(
+            f"The teacher's classes {known} are not the classes of y {classes.tolist()}. "
+            "Refit the teacher on these labels (a frozen teacher must have been fitted on "
+            "the same label values)."
+        )
+    return known
+
+
+def _check_generated(generated, generator):
+    """The generator's texts as a list of str, or a TypeError naming what it returned."""
+    if generated is None or isinstance(generated, (str, bytes)) or not hasattr(
+        generated, "__iter__"
+    ):
+        raise TypeError(
+            f"{type(generator).__name__}.generate(n) must return a list of strings; it "
+            f"returned {type(generated).__name__}."
+        )
+    generated = list(generated)
+    bad = [i for i, text in enumerate(generated) if not isinstance(text, str)]
+    if bad:
+        raise TypeError(
+            f"{type(generator).__name__}.generate(n) must return a list of strings; item "
+            f"{bad[0]} is {type(generated[bad[0]]).__name__} ({len(bad)} items are not "
+            "strings)."
+        )
+    return generated
+
+
+def _dropped(report):
+    return ", ".join(f"{count} {reason}" for reason, count in report.items()
+                     if reason != "kept" and count) or "none"
+
+
+def _selection_message(scores, selected):
+    if not scores:
+        return "no check (a class has fewer than 2 labeled texts)"
+    listed = ", ".join(f"{name} {score:.3f}" for name, score in scores.items())
+    return f"kept {selected!r} (cross-validated accuracy: {listed})"
+
+
 class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     """A small, fast text classifier distilled from a large one through generated texts.
 
@@ -88,7 +205,10 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     3. **filter**: drop empty, degenerate, duplicate and near-copied samples;
     4. **soft-label**: the teacher's class probabilities, softened by ``temperature``, for
        every transfer text (kept samples, ``X``, and ``X_unlabeled`` if given);
-    5. **student**: fit a small network on the transfer set against those soft targets;
+    5. **guard**: cross-validate, on the labeled texts, the student distilled this way
+       against fast baselines fitted on the labels alone (``baselines``); if one of them
+       does better, warn and keep it instead;
+    6. **student**: fit a small network on the transfer set against those soft targets;
        for the texts of ``X`` the target mixes the teacher (weight ``alpha``) with the true
        label (weight ``1 - alpha``).
 
@@ -125,6 +245,14 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     max_similarity : float, default=0.8
         Generated texts whose TF-IDF cosine similarity to a training text exceeds this are
         dropped as near copies.
+    baselines : dict of str to classifier, or None, default=None
+        Fast models fitted on the labels alone that the distilled student must beat. Before
+        the student is fitted, each candidate is scored by stratified cross-validation on
+        the labeled texts (the student on the transfer set without the held-out fold);
+        when a baseline scores higher, ``fit`` warns (:class:`DistillationWarning`) and
+        keeps that baseline, fitted on all labeled texts, as ``student_``. None compares
+        with :func:`default_baselines` (the labels-only :class:`StudentClassifier` and
+        TF-IDF + logistic regression); ``{}`` turns the check off.
     memory : str, joblib.Memory or None, default=None
         Caches the fitted teacher and the generated texts (keyed by data, parameters and
         seed), so that refitting with other student or distillation parameters skips them.
@@ -147,7 +275,13 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     classes_ : ndarray of shape (n_classes,)
         Class labels, sorted, in the type of ``y``.
     student_ : classifier
-        The fitted student, used by ``predict`` and ``predict_proba``.
+        The fitted model used by ``predict`` and ``predict_proba``: the distilled student,
+        or the baseline named by ``selected_``.
+    selected_ : str
+        ``"distilled"``, or the name of the baseline that ``fit`` kept instead.
+    selection_scores_ : dict
+        Cross-validated accuracy on the labeled texts of ``"distilled"`` and of each
+        baseline (empty when the check could not run: a class with one labeled text).
     teacher_ : classifier
         The fitted teacher; only when ``keep_teacher=True``.
     generator_ : object
@@ -198,6 +332,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "min_words": [Interval(Integral, 0, None, closed="left")],
         "max_similarity": [Interval(Real, 0, 1, closed="both")],
+        "baselines": [dict, None],
         "memory": [None, str, HasMethods(["cache"])],
         "keep_teacher": ["boolean"],
         "keep_generator": ["boolean"],
@@ -217,6 +352,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         alpha=0.5,
         min_words=4,
         max_similarity=0.8,
+        baselines=None,
         memory=None,
         keep_teacher=False,
         keep_generator=False,
@@ -232,6 +368,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         self.alpha = alpha
         self.min_words = min_words
         self.max_similarity = max_similarity
+        self.baselines = baselines
         self.memory = memory
         self.keep_teacher = keep_teacher
         self.keep_generator = keep_generator
@@ -240,7 +377,11 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         self.verbose = verbose
 
     def fit(self, X, y, X_unlabeled=None):
-        """Run the five stages and fit the student.
+        """Run the stages and fit the student.
+
+        Everything that can be checked is checked before the teacher is trained (the
+        inputs, every component's parameters, model names and device). A fit that raises,
+        or is interrupted, leaves a fitted classifier exactly as it was.
 
         Parameters
         ----------
@@ -257,66 +398,99 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         self : GenerationDistillationClassifier
         """
         self._validate_params()
-        texts = check_texts(X)
+        texts = check_texts(X, require_words=True)
         unlabeled = [] if X_unlabeled is None else check_texts(X_unlabeled, "X_unlabeled")
-        y = np.asarray(y)
-        check_classification_targets(y)
-        if y.ndim != 1 or len(y) != len(texts):
-            raise ValueError(f"y must be 1-D with one label per text: got shape {y.shape} "
-                             f"for {len(texts)} texts.")
-        encoder = LabelEncoder()
-        y_encoded = encoder.fit_transform(y)
-        self.classes_ = encoder.classes_
-        if len(self.classes_) < 2:
-            raise ValueError(f"y has only one class ({self.classes_[0]!r}); need at least 2.")
-
-        teacher, generator, student, sampling_seed = self._components()
+        classes, y_encoded = check_labels(y, len(texts))
+        teacher, generator, student, seed = self._components()
+        self._check_components(teacher, generator, student, classes, texts, y_encoded)
         memory = check_memory(self.memory)
-        self.stage_times_ = {}
-        for attr in ("teacher_", "generator_"):
+        # Fitted attributes are collected here and set only at the end.
+        fit = {"classes_": classes, "stage_times_": {}, "history_": {}}
+        with keep_torch_rng():  # the components seed torch inside; the caller's stays
+            self._run_stages(fit, memory, teacher, generator, student, seed,
+                             texts, y_encoded, unlabeled)
+        for attr in ("teacher_", "generator_", "student_"):
             self.__dict__.pop(attr, None)  # a refit must not keep the previous fit's models
+        if self.keep_teacher:
+            fit["teacher_"] = teacher
+        if self.keep_generator and memory.location is None and self.n_generated > 0:
+            fit["generator_"] = generator
+        self.__dict__.update(fit)
+        return self
 
-        self.history_ = {}
-        with self._stage("teacher", f"fitted {type(teacher).__name__} on {len(texts)} texts"):
-            teacher = memory.cache(_fit_teacher)(teacher, texts, y)
-            self.history_["teacher"] = epoch_history(teacher)
+    def _run_stages(self, fit, memory, teacher, generator, student, seed,
+                    texts, y_encoded, unlabeled):
+        n_classes, history = len(fit["classes_"]), fit["history_"]
+        classes = fit["classes_"]
+        labels = classes[y_encoded]  # y as the user gave it, as an array
+        with self._stage(fit, "teacher") as stage:
+            teacher = memory.cache(_fit_teacher)(teacher, texts, labels)
+            history["teacher"] = epoch_history(teacher)
+            _teacher_classes(teacher, classes)  # before the generator, not after it
+            stage.message = f"fitted {type(teacher).__name__} on {len(texts)} texts"
 
         n = self.n_generated
-        with self._stage("generator", f"sampled {n} texts with {type(generator).__name__}"):
+        with self._stage(fit, "generator") as stage:
             if n == 0:  # distill on X and X_unlabeled only: no generator to fit
-                generated, self.history_["generator"] = [], []
-            elif memory.location is None:  # keep the fitted generator itself
-                generated, self.history_["generator"] = _fit_generator_and_sample(
-                    generator, texts, y, n, sampling_seed
-                )
+                generated, history["generator"] = [], []
             else:
-                generated, self.history_["generator"] = memory.cache(
-                    _fit_generator_and_sample
-                )(generator, texts, y, n, sampling_seed)
+                run = _fit_generator_and_sample
+                if memory.location is not None:
+                    run = memory.cache(run)
+                generated, history["generator"] = run(generator, texts, labels, n, seed)
+                generated = _check_generated(generated, generator)
+            stage.message = f"sampled {len(generated)} texts with {type(generator).__name__}"
 
-        with self._stage("filter", f"kept {{n_generated_}} of {n}"):
-            self.generated_texts_, self.filter_report_ = filter_generated(
+        with self._stage(fit, "filter") as stage:
+            kept, fit["filter_report_"] = filter_generated(
                 generated, texts, min_words=self.min_words, max_similarity=self.max_similarity
             )
-            self.n_generated_ = len(self.generated_texts_)
+            fit["generated_texts_"], fit["n_generated_"] = kept, len(kept)
+            stage.message = f"kept {len(kept)} of {len(generated)}"
+            if n > 0 and len(kept) < max(1, n // 10):
+                warnings.warn(
+                    f"The filter kept {len(kept)} of the {len(generated)} generated texts "
+                    f"asked for {n} (dropped: {_dropped(fit['filter_report_'])}): the student "
+                    "learns from the labeled texts almost alone. Check the generator's "
+                    "samples (keep_generator=True), or loosen min_words / max_similarity.",
+                    GenerationWarning, stacklevel=3,
+                )
 
-        transfer = self.generated_texts_ + texts + unlabeled
-        with self._stage("soft-label", f"labeled {len(transfer)} transfer texts"):
-            targets = soften(self._teacher_proba(teacher, transfer), self.temperature)
-            labeled = slice(self.n_generated_, self.n_generated_ + len(texts))
-            onehot = np.eye(len(self.classes_))[y_encoded]
+        transfer = kept + texts + unlabeled
+        labeled = np.arange(len(kept), len(kept) + len(texts))
+        with self._stage(fit, "soft-label") as stage:
+            targets = soften(self._teacher_proba(teacher, transfer, classes), self.temperature)
+            onehot = np.eye(n_classes)[y_encoded]
             targets[labeled] = self.alpha * targets[labeled] + (1 - self.alpha) * onehot
-        self.n_transfer_ = len(transfer)
+            targets = targets.astype(np.float32)
+            stage.message = f"labeled {len(transfer)} transfer texts"
+        fit["n_transfer_"] = len(transfer)
 
-        with self._stage("student", f"fitted {type(student).__name__} on {len(transfer)} texts"):
-            self.student_ = student.fit(transfer, targets.astype(np.float32))
-            self.history_["student"] = epoch_history(self.student_)
+        with self._stage(fit, "guard") as stage:
+            baselines = self._baselines(seed)
+            scores = cross_validate_candidates(
+                student, baselines, transfer, targets, labeled, y_encoded, seed
+            )
+            selected = max(scores, key=scores.get) if scores else "distilled"  # ties: first
+            fit["selected_"], fit["selection_scores_"] = selected, scores
+            stage.message = _selection_message(scores, selected)
+            if selected != "distilled":
+                warnings.warn(
+                    "Distillation did not pay on this data: cross-validated on the labeled "
+                    f"texts, {_selection_message(scores, selected)}. The classifier uses "
+                    f"{selected!r} (see selected_ and selection_scores_); more labels, more "
+                    "generated texts or a stronger teacher may change that.",
+                    DistillationWarning, stacklevel=3,
+                )
 
-        if self.keep_teacher:
-            self.teacher_ = teacher
-        if self.keep_generator and memory.location is None and n > 0:
-            self.generator_ = generator
-        return self
+        with self._stage(fit, "student") as stage:
+            if selected == "distilled":
+                fit["student_"] = student.fit(transfer, targets)
+                stage.message = f"fitted {type(student).__name__} on {len(transfer)} texts"
+            else:
+                fit["student_"] = baselines[selected].fit(texts, y_encoded)
+                stage.message = f"fitted the {selected!r} baseline on {len(texts)} texts"
+            history["student"] = epoch_history(fit["student_"])
 
     def get_params(self, deep=True):
         params = super().get_params(deep=deep)
@@ -374,21 +548,69 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             shared["verbose"] = self.verbose if self.verbose >= 2 else 0
         return shared
 
-    def _teacher_proba(self, teacher, texts):
-        """Teacher probabilities with columns in the order of ``classes_``."""
-        proba = np.asarray(teacher.predict_proba(texts), dtype=np.float64)
-        teacher_classes = getattr(teacher, "classes_", self.classes_)
-        if not np.array_equal(teacher_classes, self.classes_):
-            if len(teacher_classes) != len(self.classes_) or not np.isin(
-                self.classes_, teacher_classes
-            ).all():
-                raise ValueError(f"The teacher's classes {list(teacher_classes)} are not the "
-                                 f"classes of y {list(self.classes_)}.")
-            proba = proba[:, np.searchsorted(teacher_classes, self.classes_)]
-        return proba
+    def _baselines(self, seed):
+        if self.baselines is None:
+            return default_baselines(seed)
+        for name, baseline in self.baselines.items():
+            if not (hasattr(baseline, "fit") and hasattr(baseline, "predict")):
+                raise TypeError(f"baselines[{name!r}]={baseline!r} has no fit or predict method.")
+        return {name: clone(baseline) for name, baseline in self.baselines.items()}
 
-    def _stage(self, name, done_message):
-        return _Stage(self, name, done_message)
+    def _check_components(self, teacher, generator, student, classes, texts, y_encoded):
+        """Check, before any training, what would otherwise fail only after it."""
+        resolve_device(self.device)
+        self._baselines(0)
+        for name, component in [("teacher", teacher), ("generator", generator),
+                                 ("student", student)]:
+            if name == "generator" and self.n_generated == 0:
+                continue
+            if isinstance(component, FrozenEstimator):
+                continue
+            if hasattr(component, "_parameter_constraints"):
+                try:
+                    component._validate_params()
+                except InvalidParameterError as error:
+                    raise InvalidParameterError(f"{name}: {error}") from None
+            params = component.get_params() if hasattr(component, "get_params") else {}
+            if "device" in params:
+                resolve_device(params["device"])
+            if isinstance(params.get("model"), (str, os.PathLike)):
+                resolve_model(params["model"])  # downloads or converts it once, up front
+        if isinstance(teacher, FrozenEstimator):
+            _teacher_classes(teacher, classes)  # a frozen teacher's classes must be y's
+        if not isinstance(student, StudentClassifier):
+            # A student must learn from class probabilities: try it on the labels, as such.
+            try:
+                clone(student).fit(texts, np.eye(len(classes))[y_encoded].astype(np.float32))
+            except Exception as error:  # noqa: BLE001 - any failure means it cannot
+                raise TypeError(
+                    f"The student {type(student).__name__} cannot be fitted on class "
+                    f"probabilities (a 2-D y): {type(error).__name__}: {error}. Use "
+                    "StudentClassifier, or a classifier whose fit accepts soft targets."
+                ) from error
+
+    def _teacher_proba(self, teacher, texts, classes):
+        """Teacher probabilities with columns in the order of ``classes``."""
+        proba = np.asarray(teacher.predict_proba(texts), dtype=np.float64)
+        if proba.shape != (len(texts), len(classes)):
+            raise ValueError(
+                f"The teacher's predict_proba returned shape {proba.shape} for {len(texts)} "
+                f"texts and {len(classes)} classes; it must return one row per text and one "
+                "column per class."
+            )
+        bad = ~np.isfinite(proba).all(axis=1) | (proba < 0).any(axis=1)
+        if bad.any():
+            raise ValueError(
+                f"The teacher's predict_proba returned NaN, infinite or negative values for "
+                f"{bad.sum()} of {len(texts)} texts: its training probably diverged. Try a "
+                "lower teacher learning rate (teacher__learning_rate) or another teacher."
+            )
+        # Map columns by label, not by position: a teacher's classes_ need not be sorted.
+        column = {label: i for i, label in enumerate(_teacher_classes(teacher, classes))}
+        return proba[:, [column[label] for label in classes.tolist()]]
+
+    def _stage(self, fit, name):
+        return _Stage(self, fit["stage_times_"], name)
 
     def predict_proba(self, X):
         """Class probabilities from the student, columns in the order of ``classes_``."""
@@ -409,21 +631,22 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
 
 
 class _Stage:
-    """Times one stage into ``stage_times_`` and prints its line when ``verbose``."""
+    """Times one stage into ``stage_times`` and prints its line when ``verbose``."""
 
-    order = ("teacher", "generator", "filter", "soft-label", "student")
+    order = ("teacher", "generator", "filter", "soft-label", "guard", "student")
 
-    def __init__(self, estimator, name, done_message):
-        self.estimator, self.name, self.done_message = estimator, name, done_message
+    def __init__(self, estimator, stage_times, name):
+        self.estimator, self.stage_times, self.name = estimator, stage_times, name
+        self.message = ""
 
     def __enter__(self):
         self.start = time.perf_counter()
+        return self
 
     def __exit__(self, exc_type, *exc):
         elapsed = time.perf_counter() - self.start
-        self.estimator.stage_times_[self.name] = elapsed
+        self.stage_times[self.name] = elapsed
         if exc_type is None and self.estimator.verbose:
             step = self.order.index(self.name) + 1
-            message = self.done_message.format(**vars(self.estimator))
-            print(f"[GenerationDistillation] ({step}/5) {self.name}: {message} "
-                  f"in {elapsed:.1f}s", flush=True)
+            print(f"[GenerationDistillation] ({step}/{len(self.order)}) {self.name}: "
+                  f"{self.message} in {elapsed:.1f}s", flush=True)

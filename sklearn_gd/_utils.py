@@ -3,22 +3,27 @@
 import contextlib
 import difflib
 import numbers
+from collections.abc import Iterator, Mapping, Set
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import type_of_target
 
 
-def check_texts(X, name="X"):
+def check_texts(X, name="X", *, require_words=False):
     """Return ``X`` as a new list of ``str``, or raise a ValueError that says how to fix it.
 
-    Accepts a list, tuple, 1-D array or pandas Series of strings. The caller's object is
-    never modified.
+    Accepts a list, tuple, 1-D array or pandas Series of strings. Unordered containers
+    (a set, a dict) and one-shot iterators are refused: their order would not match the
+    labels, or reading them would use them up. The caller's object is never modified.
+    ``require_words`` refuses a list whose texts are all empty (nothing to learn from).
     """
     if isinstance(X, (str, bytes)):
         raise ValueError(
             f"{name} must be a list of texts, got a single string. Wrap it in a list: [{name}]."
         )
+    _check_ordered(X, name)
     if hasattr(X, "ndim") and X.ndim != 1:
         raise ValueError(
             f"{name} must be 1-D (one text per sample), got an array of shape {X.shape}. "
@@ -40,13 +45,121 @@ def check_texts(X, name="X"):
         )
     if not texts:
         raise ValueError(f"{name} is empty: at least one text is needed.")
+    _check_encodable(texts, name)
+    if require_words and not any(text.strip() for text in texts):
+        raise ValueError(
+            f"All {len(texts)} texts of {name} are empty or only whitespace: there is "
+            "nothing to learn from. Check that you passed the text column."
+        )
     return texts
 
 
+def _check_ordered(X, name):
+    if isinstance(X, (Set, Mapping)):
+        raise ValueError(
+            f"{name} is a {type(X).__name__}, which has no fixed order, so its items could "
+            "not be paired one to one with the texts' labels. Pass a list (or array) in the "
+            "same order as the other argument."
+        )
+    if isinstance(X, Iterator):
+        raise ValueError(
+            f"{name} is a one-shot iterator ({type(X).__name__}): reading it would use it "
+            f"up. Pass a list instead: list({name})."
+        )
+
+
+def _check_encodable(texts, name):
+    """Refuse lone surrogates (from decoding bytes with errors='surrogateescape', or bad
+    JSON): tokenizers cannot take them, and fail with an unhelpful type error."""
+    try:
+        "".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        for i, text in enumerate(texts):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as error:
+                char = text[error.start]
+                raise ValueError(
+                    f"Item {i} of {name} holds a character that is not valid Unicode "
+                    f"({char!r} at position {error.start}, a lone surrogate, usually left by "
+                    "decoding bytes with the wrong codec). Clean the texts first, e.g. "
+                    "text.encode('utf-8', 'replace').decode('utf-8')."
+                ) from None
+
+
+def check_labels(y, n_samples, name="y"):
+    """Check class labels for ``n_samples`` texts; return ``(classes, encoded)``.
+
+    ``classes`` are the sorted distinct labels (in the type of ``y``) and ``encoded`` the
+    index of each label in them. Raises a ValueError that says what is wrong and how to
+    fix it for a missing, unordered, misshapen, mixed-type or single-class ``y``.
+    """
+    if y is None:
+        raise ValueError(f"{name} is None: pass one label per text.")
+    if isinstance(y, (str, bytes)):
+        raise ValueError(f"{name} must be a list of labels, got a single string.")
+    _check_ordered(y, name)
+    if isinstance(y, (list, tuple)):
+        # numpy would silently turn [1, "a"] into strings: the labels would change type.
+        kinds = {type(label) for label in y if label is not None}
+        if any(issubclass(kind, str) for kind in kinds) and len(kinds) > 1:
+            raise ValueError(
+                f"{name} mixes label types ({', '.join(sorted(k.__name__ for k in kinds))}), "
+                f"which cannot be sorted into classes. Convert them to one type, e.g. "
+                f"[str(label) for label in {name}]."
+            )
+    try:
+        y = np.asarray(y)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a 1-D list of labels: {error}") from None
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D with one label per text, got shape {y.shape}.")
+    if len(y) != n_samples:
+        raise ValueError(f"X has {n_samples} texts but {name} has {len(y)} labels.")
+    missing = [i for i, label in enumerate(y) if label is None or
+               (isinstance(label, (float, np.floating)) and np.isnan(label))]
+    if missing:
+        raise ValueError(
+            f"{name} has {len(missing)} missing labels (None or NaN), first at position "
+            f"{missing[0]}. Drop those texts or fill in their labels."
+        )
+    kind = type_of_target(y)
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"{name} must hold class labels (strings or integers), but its values look "
+            f"{kind}: e.g. {y[0]!r}. Use one type for all labels; continuous values need "
+            "a regressor."
+        )
+    try:
+        classes, encoded = np.unique(y, return_inverse=True)
+    except TypeError:
+        kinds = sorted({type(label).__name__ for label in y})
+        raise ValueError(
+            f"{name} mixes label types ({', '.join(kinds)}), which cannot be sorted into "
+            f"classes. Convert them to one type, e.g. [str(label) for label in {name}]."
+        ) from None
+    if len(classes) < 2:
+        raise ValueError(f"{name} has only one class ({classes[0]!r}); need at least 2.")
+    return classes, encoded.ravel()
+
+
 def resolve_device(device):
-    """``"auto"`` means CUDA when present, else CPU; any other value is passed through."""
+    """``"auto"`` means CUDA when present, else CPU; any other device must exist here."""
     if device in (None, "auto"):
         return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        kind = torch.device(device).type
+    except (RuntimeError, TypeError):
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'auto', 'cpu' or 'cuda'."
+        ) from None
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r}, but CUDA is not available on this machine (torch "
+            f"{torch.__version__}). Use device='auto' or 'cpu'."
+        )
+    if kind == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device={device!r}, but MPS is not available; use 'auto' or 'cpu'.")
     return str(device)
 
 
@@ -83,9 +196,15 @@ def seed_from(random_state):
 @contextlib.contextmanager
 def torch_seed(seed):
     """Seed torch inside the block only, leaving the caller's global RNG state untouched."""
-    devices = list(range(torch.cuda.device_count()))
-    with torch.random.fork_rng(devices=devices):
+    with keep_torch_rng():
         torch.manual_seed(seed)
+        yield
+
+
+@contextlib.contextmanager
+def keep_torch_rng():
+    """Leave torch's global random state as it was when the block exits."""
+    with torch.random.fork_rng(devices=list(range(torch.cuda.device_count()))):
         yield
 
 

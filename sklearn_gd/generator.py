@@ -1,8 +1,13 @@
 """CausalLMGenerator: finetune a pretrained causal language model on texts, then sample new ones."""
 
+import os
+import re
+from numbers import Integral, Real
+
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import ProgressBar
@@ -12,6 +17,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 from ._utils import (
     TextEstimatorMixin,
     autocast,
+    check_labels,
     check_texts,
     quiet_transformers,
     resolve_device,
@@ -23,6 +29,10 @@ from .hub import resolve_model
 from .sampling import sample_batch
 
 __all__ = ["CausalLMGenerator"]
+
+# A label prefix such as "[Sports] " after the start of a sample: the model has run on into
+# a second training text (it also invents labels, "[PERS]", so any bracketed word counts).
+_NEXT_TEXT = re.compile(r"\s\[[^\[\]\n]{1,40}\]\s")
 
 
 class CausalLMModule(torch.nn.Module):
@@ -119,7 +129,12 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         of SmolLM2's 30 blocks finetuning took about 2/3 of the time, but the samples fit
         the domain less well (higher held-out loss), so all blocks are trained by default.
     max_length : int, default=128
-        Tokens per training block.
+        Tokens per training block; a longer text is trained on its first ``max_length``
+        tokens only.
+    max_train_tokens : int, default=50000
+        Finetuning budget: at most this many tokens (a random subset of the blocks) are
+        trained on, so that the time does not grow with the length or number of the
+        texts (400 AG News texts hold about 20,000 tokens).
     max_new_tokens : int, default=64
         Longest sample, in tokens.
     top_k : int, default=50
@@ -162,6 +177,29 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         The local folder the model was loaded from.
     """
 
+    _parameter_constraints = {
+        "model": [str, os.PathLike],
+        "conditional": ["boolean"],
+        "prompt_words": [Interval(Integral, 0, None, closed="left")],
+        "epochs": [Interval(Integral, 0, None, closed="left")],  # 0: sample as it is
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "freeze_embeddings": ["boolean"],
+        "trainable_layers": [Interval(Integral, 1, None, closed="left"), None],
+        "max_length": [Interval(Integral, 2, None, closed="left")],
+        "max_train_tokens": [Interval(Integral, 2, None, closed="left")],
+        "max_new_tokens": [Interval(Integral, 1, None, closed="left")],
+        "top_k": [Interval(Integral, 1, None, closed="left")],
+        "top_p": [Interval(Real, 0, 1, closed="right")],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "generation_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "dtype": [StrOptions({"auto", "float32", "bfloat16"})],
+        "device": [str, None],
+        "trust_remote_code": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
     def __init__(
         self,
         model="HuggingFaceTB/SmolLM2-135M-Instruct",
@@ -174,6 +212,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         freeze_embeddings=True,
         trainable_layers=None,
         max_length=128,
+        max_train_tokens=50000,
         max_new_tokens=64,
         top_k=50,
         top_p=0.9,
@@ -194,6 +233,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         self.freeze_embeddings = freeze_embeddings
         self.trainable_layers = trainable_layers
         self.max_length = max_length
+        self.max_train_tokens = max_train_tokens
         self.max_new_tokens = max_new_tokens
         self.top_k = top_k
         self.top_p = top_p
@@ -219,18 +259,20 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         -------
         self : CausalLMGenerator
         """
-        texts = check_texts(X)
+        self._validate_params()
+        texts = check_texts(X, require_words=True)
         self.labels_ = None
         if self.conditional:
             if y is None:
                 raise ValueError("conditional=True needs the labels: call fit(X, y).")
             labels = np.asarray(y)
-            self.labels_ = np.unique(labels)
+            self.labels_ = check_labels(y, len(texts))[0]
             texts = [self._prefix(label) + text for label, text in zip(labels, texts, strict=True)]
         prefix_words = 1 if self.conditional else 0  # the label prefix is one word
         self.openings_ = [
             " ".join(text.split()[: prefix_words + self.prompt_words]) for text in texts
         ]
+        device = resolve_device(self.device)
         self.model_path_ = resolve_model(self.model)
         with quiet_transformers(self.verbose):
             self.tokenizer_ = AutoTokenizer.from_pretrained(
@@ -245,8 +287,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         self.tokenizer_.padding_side = "left"
         if self.tokenizer_.pad_token is None:
             self.tokenizer_.pad_token = self.tokenizer_.eos_token
-        blocks = self._pack(texts)
-        device = resolve_device(self.device)
+        blocks = self._pack(texts, np.random.default_rng(seed_from(self.random_state)))
         self.net_ = NeuralNet(
             CausalLMModule,
             module__path=self.model_path_,
@@ -283,16 +324,23 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     def _prefix(self, label):
         return f"[{label}] "
 
-    def _pack(self, texts):
-        """Token ids of all texts, each ended by EOS, cut into full blocks of max_length."""
+    def _pack(self, texts, rng):
+        """Token ids of all texts, each ended by EOS, cut into full blocks of max_length;
+        at most ``max_train_tokens`` tokens of them (a random subset of the blocks)."""
         eos = self.tokenizer_.eos_token_id
         ids = self.tokenizer_(texts, add_special_tokens=False)["input_ids"]
+        # A long text is learned from its opening: samples are short, and the time is bounded.
         stream = np.fromiter(
-            (token for text in ids for token in [eos, *text]), dtype=np.int64
+            (token for text in ids for token in [eos, *text[: self.max_length - 1]]),
+            dtype=np.int64,
         )
         length = min(self.max_length, len(stream))
         n_blocks = len(stream) // length
-        return stream[: n_blocks * length].reshape(n_blocks, length)
+        blocks = stream[: n_blocks * length].reshape(n_blocks, length)
+        budget = max(1, self.max_train_tokens // length)
+        if n_blocks > budget:
+            blocks = blocks[np.sort(rng.choice(n_blocks, budget, replace=False))]
+        return blocks
 
     def generate(self, n, random_state=None):
         """Sample ``n`` new texts.
@@ -310,6 +358,8 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
             ``n`` texts (some may be empty, which the caller filters).
         """
         check_is_fitted(self, "net_")
+        if not isinstance(n, Integral) or isinstance(n, bool) or n < 0:
+            raise ValueError(f"n must be a non-negative integer, got {n!r}.")
         tokenizer, model = self.tokenizer_, self.net_.module_.model
         # Sampling needs no float32 master weights: cast the whole model (a no-op after
         # the first call).
@@ -348,8 +398,11 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         return [self.tokenizer_.eos_token + opening for opening in rng.choice(self.openings_, n)]
 
     def _strip_prefix(self, text):
+        """The sample without its label prefix, cut where a second text would begin."""
         if self.labels_ is not None:
             for label in self.labels_:
                 if text.startswith(self._prefix(label).strip()):
-                    return text[len(self._prefix(label).strip()) :].strip()
+                    text = text[len(self._prefix(label).strip()) :].strip()
+                    break
+            text = _NEXT_TEXT.split(text + " ", maxsplit=1)[0].strip()
         return text

@@ -100,7 +100,7 @@ def resolve_model(name):
     name = os.fspath(name)
     tried = []
     if os.path.isdir(name):
-        return name
+        return _check_model_folder(name)
     tried.append(f"local folder {name!r}: no such directory")
 
     if _looks_like_hub_id(name):
@@ -127,6 +127,21 @@ def resolve_model(name):
     raise ModelNotFoundError(
         f"Could not find model {name!r}. Tried:\n  - " + "\n  - ".join(tried) + f"\n{fix}."
     )
+
+
+def _check_model_folder(folder):
+    """``folder`` if it holds a saved model (a config and weights), else a clear error."""
+    files = sorted(path.name for path in Path(folder).iterdir())
+    weights = [f for f in files if f.endswith((".safetensors", ".bin", ".pt", ".pth", ".gguf"))]
+    if "config.json" not in files or not weights:
+        missing = "config.json" if "config.json" not in files else "weights (*.safetensors)"
+        shown = ", ".join(files[:8]) + (" ..." if len(files) > 8 else "") or "nothing"
+        raise ModelNotFoundError(
+            f"The folder {folder!r} holds no saved model: it has no {missing} (it has: "
+            f"{shown}). Pass the folder that `save_pretrained` wrote (with config.json and "
+            "model.safetensors), or a Hugging Face Hub id."
+        )
+    return folder
 
 
 def _looks_like_hub_id(name):

@@ -1,9 +1,12 @@
 """TransformerClassifier: finetune a pretrained Hugging Face encoder as an sklearn classifier."""
 
+import os
+from numbers import Integral, Real
+
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNetClassifier
 from skorch.callbacks import LRScheduler, ProgressBar
@@ -16,7 +19,9 @@ from transformers import (
 from ._utils import (
     TextClassifierMixin,
     autocast,
+    check_labels,
     check_texts,
+    keep_torch_rng,
     quiet_transformers,
     resolve_device,
     resolve_dtype,
@@ -33,8 +38,11 @@ class SequenceClassificationModule(torch.nn.Module):
 
     def __init__(self, path, num_labels, dtype=torch.float32, trust_remote_code=False):
         super().__init__()
+        # A fresh head is always put on top: a checkpoint that already has one with another
+        # number of labels (a finetuned classifier) gets it replaced, not an error.
         self.model = AutoModelForSequenceClassification.from_pretrained(
-            path, num_labels=num_labels, trust_remote_code=trust_remote_code
+            path, num_labels=num_labels, trust_remote_code=trust_remote_code,
+            ignore_mismatched_sizes=True,
         )
         self.dtype = dtype
 
@@ -63,8 +71,13 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         on a laptop CPU; see :func:`sklearn_gd.hub.resolve_model` for offline copies.
     max_length : int, default=128
         Texts are truncated to this many tokens.
-    epochs : int, default=5
-        Passes over the training texts.
+    epochs : int or "auto", default="auto"
+        Passes over the training texts. ``"auto"`` trains for at least ``min_steps``
+        optimizer steps: ``clip(ceil(min_steps / steps_per_epoch), 3, 50)`` epochs. A fixed
+        number of epochs underfits small samples (5 epochs of 16 texts per class are 20-30
+        steps: 0.458 accuracy on a 6-class task, where 150 steps reached 0.828).
+    min_steps : int, default=150
+        Least number of optimizer steps with ``epochs="auto"``.
     learning_rate : float, default=1e-4
         Peak learning rate of AdamW.
     batch_size : int, default=16
@@ -98,12 +111,29 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         The local folder the model was loaded from.
     """
 
+    _parameter_constraints = {
+        "model": [str, os.PathLike],
+        "max_length": [Interval(Integral, 2, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "min_steps": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "warmup_fraction": [Interval(Real, 0, 1, closed="both")],
+        "dtype": [StrOptions({"auto", "float32", "bfloat16"})],
+        "device": [str, None],
+        "trust_remote_code": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
     def __init__(
         self,
         model="sentence-transformers/all-MiniLM-L6-v2",
         *,
         max_length=128,
-        epochs=5,
+        epochs="auto",
+        min_steps=150,
         learning_rate=1e-4,
         batch_size=16,
         weight_decay=0.01,
@@ -117,6 +147,7 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         self.model = model
         self.max_length = max_length
         self.epochs = epochs
+        self.min_steps = min_steps
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.weight_decay = weight_decay
@@ -141,18 +172,20 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         -------
         self : TransformerClassifier
         """
-        texts = check_texts(X)
-        encoder = LabelEncoder()
-        y_encoded = encoder.fit_transform(np.asarray(y)).astype(np.int64)
-        if len(y_encoded) != len(texts):
-            raise ValueError(f"X has {len(texts)} texts but y has {len(y_encoded)} labels.")
-        self.classes_ = encoder.classes_
+        self._validate_params()
+        texts = check_texts(X, require_words=True)
+        self.classes_, y_encoded = check_labels(y, len(texts))
+        device = resolve_device(self.device)
         self.model_path_ = resolve_model(self.model)
         with quiet_transformers(self.verbose):
             self.tokenizer_ = AutoTokenizer.from_pretrained(
                 self.model_path_, trust_remote_code=self.trust_remote_code
             )
-        steps = self.epochs * -(-len(texts) // self.batch_size)
+        steps_per_epoch = -(-len(texts) // self.batch_size)
+        self.epochs_ = self.epochs
+        if self.epochs == "auto":
+            self.epochs_ = int(np.clip(-(-self.min_steps // steps_per_epoch), 3, 50))
+        steps = self.epochs_ * steps_per_epoch
         callbacks = [
             LRScheduler(
                 policy=get_linear_schedule_with_warmup,
@@ -163,7 +196,6 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         ]
         if self.verbose >= 2:
             callbacks.append(ProgressBar())
-        device = resolve_device(self.device)
         self.net_ = NeuralNetClassifier(
             SequenceClassificationModule,
             module__path=self.model_path_,
@@ -174,7 +206,7 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
             optimizer=torch.optim.AdamW,
             optimizer__weight_decay=self.weight_decay,
             lr=self.learning_rate,
-            max_epochs=self.epochs,
+            max_epochs=self.epochs_,
             batch_size=self.batch_size,
             iterator_train__shuffle=True,
             iterator_valid__batch_size=4 * self.batch_size,
@@ -185,7 +217,7 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
             verbose=int(self.verbose >= 1),
         )
         with torch_seed(seed_from(self.random_state)), quiet_transformers(self.verbose):
-            self.net_.fit(self._encode(texts), y_encoded)
+            self.net_.fit(self._encode(texts), y_encoded.astype(np.int64))
         return self
 
     def _encode(self, texts):
@@ -202,7 +234,9 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         order = np.argsort([len(text) for text in texts], kind="stable")
         proba = np.empty((len(texts), len(self.classes_)), dtype=np.float32)
         chunk = 64 * self.batch_size
-        with torch.inference_mode():
+        # skorch's data loader draws a seed from torch's global generator: keep the
+        # caller's random state as it was.
+        with torch.inference_mode(), keep_torch_rng():
             for start in range(0, len(texts), chunk):
                 rows = order[start : start + chunk]
                 encoded = self._encode([texts[i] for i in rows])

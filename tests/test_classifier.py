@@ -71,7 +71,8 @@ def test_end_to_end_with_tiny_transformers(tiny_models, topic_data):
         student=StudentClassifier(epochs=20),
         n_generated=40, min_words=1, keep_teacher=True, random_state=0,
     ).fit(X, y)
-    assert list(clf.stage_times_) == ["teacher", "generator", "filter", "soft-label", "student"]
+    assert list(clf.stage_times_) == [
+        "teacher", "generator", "filter", "soft-label", "guard", "student"]
     assert 0 < clf.n_generated_ <= 40
     assert clf.filter_report_["kept"] == clf.n_generated_ == len(clf.generated_texts_)
     assert clf.n_transfer_ == clf.n_generated_ + len(X)
@@ -108,7 +109,7 @@ def test_student_follows_the_teachers_soft_labels(topic_data):
     # A teacher that knows nothing: uniform probabilities. With alpha=1 the student sees
     # only the teacher, so it must stay uncertain; with alpha=0 it learns the true labels.
     ignorant = DummyClassifier(strategy="prior")
-    only_teacher = fast_classifier(teacher=ignorant, alpha=1.0).fit(X, y)
+    only_teacher = fast_classifier(teacher=ignorant, alpha=1.0, baselines={}).fit(X, y)
     assert only_teacher.predict_proba(X_test).max() < 0.5
     only_labels = fast_classifier(teacher=ignorant, alpha=0.0, n_generated=0).fit(X, y)
     assert accuracy(only_labels, X_test, y_test) > 0.8
@@ -155,9 +156,10 @@ def test_verbose_prints_one_line_per_stage_and_is_quiet_by_default(topic_data, c
     assert capsys.readouterr().out == ""
     fast_classifier(n_generated=20, student=StudentClassifier(epochs=1), verbose=1).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 5
-    assert lines[0].startswith("[GenerationDistillation] (1/5) teacher:")
-    assert lines[2].startswith("[GenerationDistillation] (3/5) filter: kept")
+    assert len(lines) == 6
+    assert lines[0].startswith("[GenerationDistillation] (1/6) teacher:")
+    assert lines[2].startswith("[GenerationDistillation] (3/6) filter: kept")
+    assert lines[4].startswith("[GenerationDistillation] (5/6) guard: kept")
 
 
 def test_memory_skips_teacher_and_generator_on_refit(topic_data, tmp_path):
@@ -185,9 +187,9 @@ def test_input_is_not_modified(topic_data):
         ({}, "one text", ["a"], ValueError, "single string"),
         ({}, np.array([["a", "b"]]), ["a"], ValueError, "must be 1-D"),
         ({}, ["a", 3], ["x", "y"], ValueError, "item 1 is int"),
-        ({}, ["a", "b", "c"], ["x", "y"], ValueError, "one label per text"),
+        ({}, ["a", "b", "c"], ["x", "y"], ValueError, "has 2 labels"),
         ({}, ["a", "b"], ["x", "x"], ValueError, "only one class"),
-        ({}, ["a", "b"], [0.5, 1.5], ValueError, "Unknown label type"),
+        ({}, ["a", "b"], [0.5, 1.5], ValueError, "continuous"),
         ({"n_generated": -1}, ["a", "b"], ["x", "y"], InvalidParameterError, "n_generated"),
         ({"alpha": 2.0}, ["a", "b"], ["x", "y"], InvalidParameterError, "alpha"),
         ({"temperature": 0}, ["a", "b"], ["x", "y"], InvalidParameterError, "temperature"),

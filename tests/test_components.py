@@ -89,7 +89,7 @@ def test_generator_packs_texts_into_full_blocks(tiny_models, topic_data):
     generator = CausalLMGenerator(tiny_models["causal_lm"], epochs=1, max_length=16).fit(
         topic_data[0]
     )
-    blocks = generator._pack(["one two three", "four five"])
+    blocks = generator._pack(["one two three", "four five"], np.random.default_rng(0))
     eos = generator.tokenizer_.eos_token_id
     assert blocks.shape[1] <= 16
     assert blocks[0, 0] == eos  # every text starts after an end-of-text token

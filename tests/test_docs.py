@@ -17,6 +17,7 @@ PAGES = [
     "user_guide",
     "api",
     "benchmarks",
+    "benchmark_command",
     "auto_examples/index",
     "auto_examples/ag_news_benchmark",
     "auto_examples/quickstart",

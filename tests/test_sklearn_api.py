@@ -142,7 +142,8 @@ def test_history_has_the_losses_of_each_stage(tiny_models, topic_data):
     clf = GenerationDistillationClassifier(
         generator=CausalLMGenerator(tiny_models["causal_lm"], epochs=2, max_new_tokens=16),
         teacher=TransformerClassifier(tiny_models["encoder"], epochs=3),
-        student=StudentClassifier(epochs=4), n_generated=20, min_words=1, random_state=0,
+        student=StudentClassifier(epochs=4), n_generated=20, min_words=1, baselines={},
+        random_state=0,
     ).fit(X, y)
     assert [len(clf.history_[stage]) for stage in ("teacher", "generator", "student")] == [3, 2, 4]
     for rows in clf.history_.values():

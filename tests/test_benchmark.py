@@ -1,0 +1,145 @@
+"""``python -m sklearn_gd benchmark``: rows, merging, splits, clear errors, and the plots."""
+
+import csv
+import gzip
+import json
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import make_texts
+
+from sklearn_gd import StudentClassifier, TransformerClassifier
+from sklearn_gd.benchmark import SYSTEMS, BenchmarkDataError, main, read_results, run_benchmark
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_csv(path, texts, labels, columns=("text", "label")):
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(columns)
+        writer.writerows(zip(texts, labels, strict=True))
+    return path
+
+
+@pytest.fixture
+def train_csv(tmp_path):
+    # 10 per class: after the 20% test split, 8 per class in the pool, 3 spare beyond K=5.
+    return write_csv(tmp_path / "topics.csv.gz", *make_texts(10, seed=0))
+
+
+def test_all_systems_two_seeds(tiny_models, train_csv, tmp_path, capsys, monkeypatch):
+    # The command has no model options (users benchmark the defaults): fewer default epochs
+    # keep the tiny teacher (default "auto": 150 steps at least) and the labels-only students
+    # (also fitted 5 times by the classifier's cross-validated guard per gd fit) quick.
+    monkeypatch.setitem(TransformerClassifier.__init__.__kwdefaults__, "epochs", 3)
+    monkeypatch.setitem(StudentClassifier.__init__.__kwdefaults__, "epochs", 5)
+    out = tmp_path / "results"
+    args = ["--train", str(train_csv), "--k", "5", "--seeds", "0", "1", "--n-generated", "30",
+            "--teacher-model", tiny_models["encoder"],
+            "--generator-model", tiny_models["causal_lm"], "--output-dir", str(out)]
+    main(args)
+    rows = read_results(out / "results.csv")
+    assert [(row["seed"], row["system"]) for row in rows] == [
+        (seed, system) for seed in ("0", "1") for system in SYSTEMS
+    ]
+    for row in rows:
+        assert row["dataset"] == "topics" and row["k"] == "5"
+        assert 0 <= float(row["accuracy"]) <= 1 and 0 <= float(row["macro_f1"]) <= 1
+        assert row["n_train"] == "15" and row["n_test"] == "6"
+        assert float(row["predict_texts_per_s"]) > 0 and int(row["saved_bytes"]) > 0
+        assert int(row["n_parameters"]) > 0
+    by_system = {row["system"]: row for row in rows if row["seed"] == "0"}
+    gd, pool = by_system["gd"], by_system["gd_real_pool"]
+    # The gd rows carry the shared teacher's fit time, once in their total.
+    assert gd["teacher_s"] == pool["teacher_s"] == by_system["teacher"]["fit_s"]
+    assert float(gd["fit_s"]) >= float(gd["teacher_s"]) + float(gd["generator_s"])
+    assert 0 <= int(gd["n_kept"]) <= 30
+    assert pool["n_kept"] == "0" and pool["n_unlabeled"] == "9"  # 3 spare rows per class
+    assert by_system["tfidf_lr"]["teacher_s"] == ""
+    markdown = (out / "results.md").read_text()
+    assert all(system in markdown for system in SYSTEMS)
+    assert "seed=1 gd_real_pool: accuracy" in capsys.readouterr().out
+
+    # A rerun replaces its rows, and keeps the others.
+    main(args[:6] + ["--systems", "tfidf_lr", "labels_only", "--output-dir", str(out)])
+    assert len(read_results(out / "results.csv")) == 2 * len(SYSTEMS)
+    assert (out / "results.md").read_text().count("| tfidf_lr |") == 2
+
+
+def test_splits_select_the_labeled_sample_and_test_rows(tmp_path):
+    train = write_csv(tmp_path / "train.csv", *make_texts(6, seed=0))  # rows cycle 3 classes
+    test = write_csv(tmp_path / "test.csv", *make_texts(4, seed=1))
+    splits = tmp_path / "splits.json"
+    splits.write_text(json.dumps({"train_rows": {"k2_s0": [0, 1, 2, 3, 4, 5]},
+                                  "eval_test_rows": [0, 1, 2, 3, 4, 5, 6, 7, 8]}))
+    rows = run_benchmark(train, test=test, splits=splits, k=[2], seeds=[0],
+                         systems=["tfidf_lr"], output_dir=tmp_path / "out")
+    assert rows[0]["dataset"] == tmp_path.name  # train.csv: named after its folder
+    assert (rows[0]["n_train"], rows[0]["n_test"]) == (6, 9)
+    with pytest.raises(BenchmarkDataError, match=r"no labeled sample 'k2_s1'.*'k2_s0'"):
+        run_benchmark(train, test=test, splits=splits, k=[2], seeds=[1], systems=["tfidf_lr"],
+                      output_dir=tmp_path / "out")
+    splits.write_text(json.dumps({"train_rows": {"k2_s0": [0, 18]}, "eval_test_rows": [0]}))
+    with pytest.raises(BenchmarkDataError, match="out of range for a file of 18 rows, e.g. 18"):
+        run_benchmark(train, test=test, splits=splits, k=[2], systems=["tfidf_lr"],
+                      output_dir=tmp_path / "out")
+    with pytest.raises(BenchmarkDataError, match="--splits needs --test"):
+        run_benchmark(train, splits=splits, k=[2], systems=["tfidf_lr"],
+                      output_dir=tmp_path / "out")
+
+
+def test_k_larger_than_a_class_is_a_clear_error(train_csv, tmp_path, capsys):
+    with pytest.raises(BenchmarkDataError, match="has only 8 rows in the training pool, "
+                                                 "fewer than K=9"):
+        run_benchmark(train_csv, k=[9], output_dir=tmp_path)
+    with pytest.raises(SystemExit):  # the command: a usage error, not a traceback
+        main(["--train", str(train_csv), "--k", "9", "--output-dir", str(tmp_path)])
+    assert "fewer than K=9" in capsys.readouterr().err
+    assert not (tmp_path / "results.csv").exists()  # checked before fitting anything
+
+
+def test_missing_column_names_the_columns_available(tmp_path, capsys):
+    train = write_csv(tmp_path / "data.csv", *make_texts(5, seed=0), columns=("body", "topic"))
+    with pytest.raises(BenchmarkDataError, match="no column 'text'; columns available: body, "
+                                                 "topic"):
+        run_benchmark(train, k=[2], output_dir=tmp_path)
+    with pytest.raises(SystemExit):
+        main(["--train", str(train), "--label-column", "category", "--text-column", "body"])
+    assert "no column 'category'; columns available: body, topic" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["install", "--dry-run"], "pip install --no-deps"),
+    (["benchmark", "--help"], "python -m sklearn_gd benchmark"),
+])
+def test_module_dispatches_install_and_benchmark(monkeypatch, capsys, argv, expected):
+    monkeypatch.setattr(sys, "argv", ["python -m sklearn_gd", *argv])
+    try:
+        runpy.run_module("sklearn_gd", run_name="__main__")
+    except SystemExit as exit:  # --help exits 0
+        assert exit.code == 0
+    assert expected in capsys.readouterr().out
+
+
+def test_plot_script(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    results = tmp_path / "results.csv"
+    rows = [{"dataset": dataset, "k": k, "seed": seed, "system": system,
+             "accuracy": 0.5 + k / 1000 + seed / 100, "macro_f1": 0.5, "fit_s": 1.0,
+             "predict_texts_per_s": 100}
+            for dataset in ("a", "b") for k in (16, 100) for seed in (0, 1)
+            for system in ("tfidf_lr", "gd")]
+    with open(results, "w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setattr(sys, "argv", ["plot_benchmark.py", str(results),
+                                      "--output-dir", str(tmp_path / "plots")])
+    runpy.run_path(str(ROOT / "benchmarks" / "plot_benchmark.py"), run_name="__main__")
+    assert (tmp_path / "plots" / "accuracy_vs_k.png").stat().st_size > 0
+    summary = (tmp_path / "plots" / "summary.md").read_text()
+    assert "| a | 100 | gd | 2 | 0.605 |" in summary  # mean of seeds 0 and 1
