@@ -1,9 +1,11 @@
 """GenerationDistillationClassifier: teacher, generator, filter, soft labels, student."""
 
+import json
 import os
 import time
 import warnings
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -27,7 +29,7 @@ from ._utils import (
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
 from .hub import resolve_model
-from .student import StudentClassifier
+from .student import StudentClassifier, _classes_from_json, _classes_to_json, _read_config
 from .teacher import TransformerClassifier
 
 __all__ = [
@@ -124,7 +126,7 @@ def _fit_teacher(teacher, X, y):
 
 def _fit_generator_and_sample(generator, X, y, n, seed):
     generator.fit(X, y)
-    return list(generator.generate(n, random_state=seed)), epoch_history(generator)
+    return generator.generate(n, random_state=seed), epoch_history(generator)
 
 
 def epoch_history(estimator):
@@ -616,6 +618,56 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         """Class probabilities from the student, columns in the order of ``classes_``."""
         check_is_fitted(self, "student_")
         return self.student_.predict_proba(check_texts(X))
+
+    def save(self, folder):
+        """Save the fitted model without pickle: loading it with :meth:`load` runs no code.
+
+        Writes ``config.json`` (classes, which model was kept) and the student's files
+        (:meth:`StudentClassifier.save`) into ``folder``. ``joblib.dump`` and ``pickle``
+        work too, but loading a pickle runs whatever code the file names: load those only
+        from sources you trust.
+
+        Parameters
+        ----------
+        folder : str or path-like
+
+        Returns
+        -------
+        folder : str
+        """
+        check_is_fitted(self, "student_")
+        if not hasattr(self.student_, "save"):
+            raise TypeError(
+                f"The kept model ({self.selected_!r}, a {type(self.student_).__name__}) has no "
+                "safe save; use joblib.dump for it, and load the file only where you trust it."
+            )
+        folder = Path(folder)
+        self.student_.save(folder / "student")
+        config = {"format": "sklearn_gd.GenerationDistillationClassifier", "version": 1,
+                  "selected": self.selected_, **_classes_to_json(self.classes_)}
+        (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        return str(folder)
+
+    @classmethod
+    def load(cls, folder, device="cpu"):
+        """Load a classifier written by :meth:`save`, ready to predict (no pickle).
+
+        Parameters
+        ----------
+        folder : str or path-like
+        device : str, default="cpu"
+            Where the student runs.
+
+        Returns
+        -------
+        classifier : GenerationDistillationClassifier
+        """
+        config = _read_config(folder, "sklearn_gd.GenerationDistillationClassifier")
+        classifier = cls(device=device)
+        classifier.classes_ = _classes_from_json(config)
+        classifier.selected_ = config["selected"]
+        classifier.student_ = StudentClassifier.load(Path(folder) / "student", device=device)
+        return classifier
 
     def export_onnx(self, path):
         """Save the student as an ONNX model; see :meth:`StudentClassifier.export_onnx`.

@@ -1,22 +1,31 @@
 """StudentClassifier: a small torch text classifier trained through skorch."""
 
 import copy
+import json
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 import torch
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, ProgressBar
+from safetensors.torch import load_file, save_file
 from skorch.dataset import ValidSplit
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 from torch import nn
 
-from ._utils import TextClassifierMixin, check_texts, resolve_device, seed_from, torch_seed
+from ._utils import (
+    TextClassifierMixin,
+    check_labels,
+    check_texts,
+    resolve_device,
+    seed_from,
+    torch_seed,
+)
 
 __all__ = ["BiLSTMModule", "WordBagModule", "StudentClassifier", "TextCNNModule"]
 
@@ -216,12 +225,20 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         self : StudentClassifier
         """
         self._validate_params()
-        texts = check_texts(X)
+        texts = check_texts(X, require_words=True)
+        resolve_device(self.device)
         targets = self._check_targets(y, len(texts))
         seed = seed_from(self.random_state)  # one draw: split and weights agree
         self.tokenizer_ = self._learn_tokenizer(texts)
         if self.architecture == "bag":
             self.idf_ = self._idf(self._ids(texts), self.tokenizer_.get_vocab_size())
+        self.net_ = self._make_net(self._validation_split(targets, seed))
+        with torch_seed(seed):
+            self.net_.fit(self.encode(texts), targets)
+        self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
+        return self
+
+    def _make_net(self, train_split=None):
         module_params = {
             "vocab_size": self.tokenizer_.get_vocab_size(),
             "n_classes": len(self.classes_),
@@ -230,7 +247,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         }
         if self.architecture != "bag":
             module_params["hidden_size"] = self.hidden_size
-        self.net_ = NeuralNet(
+        return NeuralNet(
             ARCHITECTURES[self.architecture],
             **{f"module__{key}": value for key, value in module_params.items()},
             criterion=nn.CrossEntropyLoss,  # takes class indices or class probabilities
@@ -240,15 +257,74 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             batch_size=self.batch_size,
             iterator_train__shuffle=True,
             iterator_valid__batch_size=1024,
-            train_split=self._validation_split(targets, seed),
+            train_split=train_split,
             callbacks=self._callbacks(),
             device=resolve_device(self.device),
             verbose=int(self.verbose >= 1),
         )
-        with torch_seed(seed):
-            self.net_.fit(self.encode(texts), targets)
-        self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
-        return self
+
+    def save(self, folder):
+        """Save the fitted student without pickle: loading it runs no code.
+
+        Writes ``model.safetensors`` (the weights, and the TF-IDF weights of ``"bag"``),
+        ``tokenizer.json`` and ``config.json`` (parameters and classes) into ``folder``.
+        Load it with :meth:`load`. ``pickle`` and ``joblib`` also work, but loading a
+        pickle runs whatever code the file names: load those only from sources you trust.
+
+        Parameters
+        ----------
+        folder : str or path-like
+            Created if needed; files already there are replaced.
+
+        Returns
+        -------
+        folder : str
+        """
+        check_is_fitted(self)
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        tensors = {f"module.{name}": value.detach().cpu().contiguous()
+                   for name, value in self.net_.module_.state_dict().items()}
+        if self.architecture == "bag":
+            tensors["idf"] = torch.as_tensor(self.idf_)
+        save_file(tensors, folder / "model.safetensors")
+        (folder / "tokenizer.json").write_text(self.tokenizer_.to_str(), encoding="utf-8")
+        params = self.get_params()
+        if not isinstance(params["random_state"], (int, type(None))):
+            params["random_state"] = None  # a RandomState instance does not go into JSON
+        config = {"format": "sklearn_gd.StudentClassifier", "version": 1, "params": params,
+                  **_classes_to_json(self.classes_)}
+        (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        return str(folder)
+
+    @classmethod
+    def load(cls, folder, device="cpu"):
+        """Load a student written by :meth:`save` (no pickle: no code is run).
+
+        Parameters
+        ----------
+        folder : str or path-like
+        device : str, default="cpu"
+            Where the network runs.
+
+        Returns
+        -------
+        student : StudentClassifier
+        """
+        folder = Path(folder)
+        config = _read_config(folder, "sklearn_gd.StudentClassifier")
+        student = cls(**{**config["params"], "device": device})
+        student.classes_ = _classes_from_json(config)
+        student.tokenizer_ = Tokenizer.from_str((folder / "tokenizer.json").read_text("utf-8"))
+        tensors = load_file(folder / "model.safetensors")
+        if student.architecture == "bag":
+            student.idf_ = tensors.pop("idf").numpy()
+        student.net_ = student._make_net().initialize()
+        student.net_.module_.load_state_dict(
+            {name.removeprefix("module."): value for name, value in tensors.items()}
+        )
+        student.n_parameters_ = sum(p.numel() for p in student.net_.module_.parameters())
+        return student
 
     def _validation_split(self, targets, seed):
         if not self.early_stopping:
@@ -265,12 +341,18 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         return callbacks
 
     def _check_targets(self, y, n_samples):
+        if y is None or isinstance(y, (str, bytes)) or np.ndim(y) != 2:
+            self.classes_, encoded = check_labels(y, n_samples)
+            return encoded.astype(np.int64)
         y = np.asarray(y)
         if y.shape[0] != n_samples:
             raise ValueError(f"X has {n_samples} texts but y has {y.shape[0]} rows.")
         if y.ndim == 2:
             if not np.issubdtype(y.dtype, np.number):
                 raise ValueError("2-D y must hold class probabilities (numbers).")
+            if not np.isfinite(y).all():
+                raise ValueError("2-D y holds NaN or infinite values; it must hold class "
+                                 "probabilities.")
             if (y < 0).any() or not np.allclose(y.sum(axis=1), 1.0, atol=1e-3):
                 raise ValueError(
                     "2-D y must hold class probabilities: non-negative rows that sum to 1. "
@@ -278,12 +360,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
                 )
             self.classes_ = np.arange(y.shape[1])
             return y.astype(np.float32)
-        if y.ndim != 1:
-            raise ValueError(f"y must be 1-D labels or 2-D probabilities, got shape {y.shape}.")
-        encoder = LabelEncoder()
-        encoded = encoder.fit_transform(y).astype(np.int64)
-        self.classes_ = encoder.classes_
-        return encoded
+        raise ValueError(f"y must be 1-D labels or 2-D probabilities, got shape {y.shape}.")
 
     def _learn_tokenizer(self, texts):
         tokenizer = Tokenizer(models.WordLevel(unk_token=UNK))
@@ -385,6 +462,30 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
 
 def _silent(*args, **kwargs):
     pass
+
+
+def _classes_to_json(classes):
+    """Class labels as JSON, with their numpy dtype so that they load as the same type."""
+    if classes.dtype.kind not in "biufU":
+        raise TypeError(
+            f"Labels of type {classes.dtype} cannot be saved as JSON; use strings, integers, "
+            "floats or booleans as labels (or joblib, for trusted files)."
+        )
+    return {"classes": classes.tolist(), "classes_dtype": classes.dtype.str}
+
+
+def _classes_from_json(config):
+    return np.asarray(config["classes"], dtype=np.dtype(config["classes_dtype"]))
+
+
+def _read_config(folder, expected_format):
+    path = Path(folder) / "config.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{folder} has no config.json: it was not written by save().")
+    config = json.loads(path.read_text("utf-8"))
+    if config.get("format") != expected_format:
+        raise ValueError(f"{path} holds {config.get('format')!r}, not {expected_format!r}.")
+    return config
 
 
 class _Probabilities(nn.Module):
