@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from safetensors.torch import load_file, save_file
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, ProgressBar
-from safetensors.torch import load_file, save_file
 from skorch.dataset import ValidSplit
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
 from torch import nn

@@ -353,7 +353,7 @@ def test_unsorted_teacher_classes_give_the_right_soft_targets(topic_data, order)
     X, y, X_test, y_test = topic_data
     keep = [i for i, label in enumerate(y) if label in order]
     X, y = [X[i] for i in keep], [y[i] for i in keep]
-    X_test = [text for text, label in zip(X_test, y_test) if label in order]
+    X_test = [text for text, label in zip(X_test, y_test, strict=True) if label in order]
     teacher = ReorderedTeacher(order).fit(X, y)
     clf = cheap(teacher=FrozenEstimator(teacher), alpha=1.0).fit(X, y)
     # The student learned the teacher: it predicts what the teacher predicts.
