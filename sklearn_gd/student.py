@@ -341,6 +341,9 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         return callbacks
 
     def _check_targets(self, y, n_samples):
+        if y is not None and np.ndim(y) > 2:
+            raise ValueError(f"y must be 1-D labels or 2-D probabilities, got shape "
+                             f"{np.shape(y)}.")
         if y is None or isinstance(y, (str, bytes)) or np.ndim(y) != 2:
             self.classes_, encoded = check_labels(y, n_samples)
             return encoded.astype(np.int64)

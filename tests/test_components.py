@@ -153,7 +153,7 @@ def test_student_handles_empty_and_unknown_texts(topic_data):
     [
         (np.full((60, 3), 0.5), "sum to 1"),
         (np.zeros((60, 3, 1)), "1-D labels or 2-D"),
-        (np.arange(59), "has 59 rows"),
+        (np.arange(59), "has 59 labels"),
     ],
 )
 def test_student_rejects_bad_targets(topic_data, y, message):
