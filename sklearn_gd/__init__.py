@@ -1,6 +1,11 @@
 """sklearn-gd: small, fast text classifiers from a few hundred labels (generation-distillation)."""
 
-from ._classifier import GenerationDistillationClassifier
+from ._classifier import (
+    DistillationWarning,
+    GenerationDistillationClassifier,
+    GenerationWarning,
+    default_baselines,
+)
 from .generator import CausalLMGenerator
 from .hub import ModelNotFoundError, resolve_model
 from .student import StudentClassifier
@@ -8,10 +13,13 @@ from .teacher import TransformerClassifier
 
 __all__ = [
     "CausalLMGenerator",
+    "DistillationWarning",
     "GenerationDistillationClassifier",
+    "GenerationWarning",
     "ModelNotFoundError",
     "StudentClassifier",
     "TransformerClassifier",
+    "default_baselines",
     "resolve_model",
 ]
 
