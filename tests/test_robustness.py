@@ -445,3 +445,12 @@ def test_safe_load_of_a_wrong_folder_says_so(tmp_path):
     StudentClassifier(epochs=1).fit(X_OK, Y_OK).save(tmp_path)
     with pytest.raises(ValueError, match="not 'sklearn_gd.GenerationDistillationClassifier'"):
         GenerationDistillationClassifier.load(tmp_path)
+
+
+def test_guard_notices_a_student_that_does_not_learn(topic_data):
+    X, y, X_test, y_test = topic_data
+    lame = StudentClassifier(epochs=1, learning_rate=1e-7, dropout=0.0)  # stays at its start
+    with pytest.warns(DistillationWarning):
+        clf = cheap(student=lame, baselines=None).fit(X, y)
+    assert clf.selected_ != "distilled"
+    assert np.mean(clf.predict(X_test) == np.asarray(y_test)) > 0.8
