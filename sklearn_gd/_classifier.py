@@ -1,6 +1,5 @@
 """GenerationDistillationClassifier: teacher, generator, filter, soft labels, student."""
 
-import json
 import os
 import time
 import warnings
@@ -18,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, InvalidParameterError
 from sklearn.utils.validation import check_is_fitted, check_memory
 
+from ._persistence import read_config, write_config
 from ._utils import (
     TextClassifierMixin,
     check_labels,
@@ -29,7 +29,7 @@ from ._utils import (
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
 from .hub import resolve_model
-from .student import StudentClassifier, _classes_from_json, _classes_to_json, _read_config
+from .student import StudentClassifier
 from .teacher import TransformerClassifier
 
 __all__ = [
@@ -643,9 +643,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             )
         folder = Path(folder)
         self.student_.save(folder / "student")
-        config = {"format": "sklearn_gd.GenerationDistillationClassifier", "version": 1,
-                  "selected": self.selected_, **_classes_to_json(self.classes_)}
-        (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        write_config(folder, "sklearn_gd.GenerationDistillationClassifier", self.classes_,
+                     selected=self.selected_)
         return str(folder)
 
     @classmethod
@@ -662,9 +661,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         -------
         classifier : GenerationDistillationClassifier
         """
-        config = _read_config(folder, "sklearn_gd.GenerationDistillationClassifier")
+        config, classes = read_config(folder, "sklearn_gd.GenerationDistillationClassifier")
         classifier = cls(device=device)
-        classifier.classes_ = _classes_from_json(config)
+        classifier.classes_ = classes
         classifier.selected_ = config["selected"]
         classifier.student_ = StudentClassifier.load(Path(folder) / "student", device=device)
         return classifier

@@ -20,6 +20,7 @@ from skorch.callbacks import EarlyStopping, ProgressBar
 from skorch.dataset import ValidSplit
 from torch import nn
 
+from ._persistence import read_config, write_config
 from ._utils import (
     TextClassifierMixin,
     check_labels,
@@ -295,9 +296,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         params = self.get_params()
         if not isinstance(params["random_state"], (int, type(None))):
             params["random_state"] = None  # a RandomState instance does not go into JSON
-        config = {"format": "sklearn_gd.StudentClassifier", "version": 1, "params": params,
-                  **_classes_to_json(self.classes_)}
-        (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+        write_config(folder, "sklearn_gd.StudentClassifier", self.classes_, params=params)
         return str(folder)
 
     @classmethod
@@ -315,9 +314,9 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         student : StudentClassifier
         """
         folder = Path(folder)
-        config = _read_config(folder, "sklearn_gd.StudentClassifier")
+        config, classes = read_config(folder, "sklearn_gd.StudentClassifier")
         student = cls(**{**config["params"], "device": device})
-        student.classes_ = _classes_from_json(config)
+        student.classes_ = classes
         student.vocabulary_ = json.loads((folder / "vocabulary.json").read_text("utf-8"))
         tensors = load_file(folder / "model.safetensors")
         if student.architecture == "bag":
@@ -471,30 +470,6 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
 
 def _silent(*args, **kwargs):
     pass
-
-
-def _classes_to_json(classes):
-    """Class labels as JSON, with their numpy dtype so that they load as the same type."""
-    if classes.dtype.kind not in "biufU":
-        raise TypeError(
-            f"Labels of type {classes.dtype} cannot be saved as JSON; use strings, integers, "
-            "floats or booleans as labels (or joblib, for trusted files)."
-        )
-    return {"classes": classes.tolist(), "classes_dtype": classes.dtype.str}
-
-
-def _classes_from_json(config):
-    return np.asarray(config["classes"], dtype=np.dtype(config["classes_dtype"]))
-
-
-def _read_config(folder, expected_format):
-    path = Path(folder) / "config.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{folder} has no config.json: it was not written by save().")
-    config = json.loads(path.read_text("utf-8"))
-    if config.get("format") != expected_format:
-        raise ValueError(f"{path} holds {config.get('format')!r}, not {expected_format!r}.")
-    return config
 
 
 class _Probabilities(nn.Module):
