@@ -5,7 +5,11 @@ same dataset, K, seed and system) and writes, in ``--output-dir``:
 
 - ``accuracy_vs_k.png``: accuracy against K for each system, one panel per dataset; the
   line is the mean over seeds, the band spans their minimum to maximum;
-- ``summary.md``: a markdown table of the means over seeds per dataset, K and system.
+- ``summary.md``: a markdown table of the means over seeds per dataset, K and system;
+- ``gd_vs_samples.png``: GD student accuracy against the number of samples, where the
+  results hold several (rows of runs with other ``--n-generated``).
+
+The first two use the rows with the classifier's default number of samples only.
 
 Usage: ``python benchmarks/plot_benchmark.py benchmark_results/results.csv``. Needs
 matplotlib (``pip install sklearn-gd[benchmarks]``).
@@ -25,16 +29,64 @@ import numpy as np  # noqa: E402
 # The order of sklearn_gd.benchmark.SYSTEMS (not imported: it would load torch).
 SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "gd", "gd_real_pool")
 MEANS = ("accuracy", "macro_f1", "fit_s", "predict_texts_per_s")
+DEFAULT_N_GENERATED = 2000  # GenerationDistillationClassifier's n_generated
 
 
-def read_rows(paths):
-    """Rows of the result files, the last one kept per dataset, K, seed and system."""
+def read_rows(paths, n_generated=DEFAULT_N_GENERATED):
+    """Rows of the result files with the default number of samples, the last one kept per
+    dataset, K, seed and system."""
     rows = {}
     for path in paths:
         with open(path, newline="") as file:
             for row in csv.DictReader(file):
-                rows[row["dataset"], int(row["k"]), int(row["seed"]), row["system"]] = row
+                if int(row.get("n_generated") or n_generated) == n_generated:
+                    rows[row["dataset"], int(row["k"]), int(row["seed"]), row["system"]] = row
     return rows
+
+
+def read_sample_sweep(paths):
+    """``{(dataset, k): {system: {n_generated: [accuracy over seeds]}}}`` of gd and
+    gd_real_pool rows, and the teacher's accuracies under the key ``None``."""
+    sweep = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    for path in paths:
+        with open(path, newline="") as file:
+            for row in csv.DictReader(file):
+                n = int(row.get("n_generated") or DEFAULT_N_GENERATED)
+                if row["system"] not in ("gd", "gd_real_pool", "teacher"):
+                    continue
+                n = None if row["system"] == "teacher" else n
+                point = sweep[row["dataset"], int(row["k"])][row["system"]]
+                point[n][int(row["seed"])] = float(row["accuracy"])
+    return sweep
+
+
+def plot_samples(sweep, path):
+    """GD student accuracy against the number of samples (mean over seeds), per dataset and
+    K that has more than one sample size; the teacher and real texts for reference."""
+    panels = [key for key, systems in sorted(sweep.items()) if len(systems.get("gd", {})) > 1]
+    if not panels:
+        return False
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.8), squeeze=False)
+    for ax, (dataset, k) in zip(axes[0], panels, strict=True):
+        systems = sweep[dataset, k]
+        for system, style in (("gd", "o-"), ("gd_real_pool", "s--")):
+            points = sorted(systems.get(system, {}).items())
+            ax.plot([n for n, _ in points], [np.mean(list(v.values())) for _, v in points],
+                    style, label={"gd": "GD student (samples)",
+                                  "gd_real_pool": "student on real texts"}[system])
+        if systems.get("teacher"):
+            ax.axhline(np.mean(list(systems["teacher"][None].values())), color="k",
+                       linestyle=":", label="teacher")
+        ax.set_xscale("log")
+        ax.set_title(f"{dataset}, K={k}")
+        ax.set_xlabel("generated (or real) transfer texts")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("test accuracy (mean over seeds)")
+    axes[0][-1].legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
 
 
 def group_over_seeds(rows):
@@ -112,6 +164,8 @@ def main(argv=None):
     groups = group_over_seeds(read_rows(args.results))
     plot(groups, output_dir / "accuracy_vs_k.png")
     (output_dir / "summary.md").write_text(summary_table(groups))
+    if plot_samples(read_sample_sweep(args.results), output_dir / "gd_vs_samples.png"):
+        print(f"wrote {output_dir / 'gd_vs_samples.png'}")
     print(f"wrote {output_dir / 'accuracy_vs_k.png'} and {output_dir / 'summary.md'}")
 
 

@@ -42,7 +42,7 @@ SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "gd", "gd_real_pool")
 # baselines); a stage that a version of the classifier does not have is left empty.
 STAGES = ("teacher", "generator", "filter", "soft-label", "guard", "student")
 COLUMNS = [
-    "dataset", "k", "seed", "system", "accuracy", "macro_f1", "fit_s",
+    "dataset", "k", "seed", "system", "n_generated", "accuracy", "macro_f1", "fit_s",
     *(f"{stage.replace('-', '_')}_s" for stage in STAGES),
     "predict_texts_per_s", "n_parameters", "saved_bytes", "selected", "n_kept",
     "n_unlabeled", "n_train", "n_test",
@@ -122,17 +122,23 @@ def read_results(path):
     if not path.exists():
         return []
     with open(path, newline="") as file:
-        return list(csv.DictReader(file))
+        rows = list(csv.DictReader(file))
+    for row in rows:  # files written before the column existed: the default was used
+        if not row.get("n_generated") and row["system"] in ("gd", "gd_real_pool"):
+            row["n_generated"] = str(DEFAULT_N_GENERATED)
+    return rows
 
 
 def _key(row):
     system = str(row["system"])
     order = SYSTEMS.index(system) if system in SYSTEMS else len(SYSTEMS)
-    return str(row["dataset"]), int(row["k"]), int(row["seed"]), order, system
+    n = int(row["n_generated"]) if row.get("n_generated", "") != "" else -1
+    return str(row["dataset"]), int(row["k"]), int(row["seed"]), order, system, n
 
 
 def write_results(output_dir, new_rows):
-    """Merge ``new_rows`` into ``results.csv`` (same dataset, k, seed and system replaces)
+    """Merge ``new_rows`` into ``results.csv`` (same dataset, k, seed, system and number of
+    samples replaces)
     and rewrite ``results.md`` from all rows."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -153,12 +159,12 @@ def _fmt(value, digits):
 
 def markdown_table(rows):
     """A markdown table of result rows: accuracy and F1 to 3 decimals, times to 1."""
-    header = ["dataset", "K", "seed", "system", "accuracy", "macro F1", "fit (s)",
+    header = ["dataset", "K", "seed", "system", "samples", "accuracy", "macro F1", "fit (s)",
               *(f"{stage} (s)" for stage in STAGES), "predict (texts/s)", "parameters",
               "saved (MB)", "selected", "kept"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
-        cells = [row["dataset"], row["k"], row["seed"], row["system"],
+        cells = [row["dataset"], row["k"], row["seed"], row["system"], row["n_generated"],
                  _fmt(row["accuracy"], 3), _fmt(row["macro_f1"], 3), _fmt(row["fit_s"], 1),
                  *(_fmt(row[f"{stage.replace('-', '_')}_s"], 1) for stage in STAGES),
                  _fmt(row["predict_texts_per_s"], 0), row["n_parameters"],
@@ -337,7 +343,9 @@ def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="
             if system in ("teacher", "gd", "gd_real_pool") and teacher is None:
                 # Fitted once, shared by the teacher, gd and gd_real_pool rows.
                 teacher, teacher_s = _timed_fit(_teacher(teacher_model, seed, verbose), X, y)
-            row = {**base, "system": system,
+            # Samples asked for (gd), or real pool texts (gd_real_pool).
+            n = {"n_generated": n_generated} if system in ("gd", "gd_real_pool") else {}
+            row = {**base, **n, "system": system,
                    **_run_system(system, X, y, X_test, y_test, seed, teacher, teacher_s,
                                  n_generated, generator_model, [X_all[i] for i in spare],
                                  verbose)}

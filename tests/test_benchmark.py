@@ -134,8 +134,12 @@ def test_plot_script(tmp_path, monkeypatch):
              "predict_texts_per_s": 100}
             for dataset in ("a", "b") for k in (16, 100) for seed in (0, 1)
             for system in ("tfidf_lr", "gd")]
+    # A run with fewer samples: its own curve, kept out of the default-size table.
+    rows += [{"dataset": "a", "k": 16, "seed": seed, "system": "gd", "n_generated": 500,
+              "accuracy": 0.1, "macro_f1": 0.1, "fit_s": 1.0, "predict_texts_per_s": 100}
+             for seed in (0, 1)]
     with open(results, "w", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(file, fieldnames=[*rows[0], "n_generated"])
         writer.writeheader()
         writer.writerows(rows)
     monkeypatch.setattr(sys, "argv", ["plot_benchmark.py", str(results),
@@ -144,3 +148,5 @@ def test_plot_script(tmp_path, monkeypatch):
     assert (tmp_path / "plots" / "accuracy_vs_k.png").stat().st_size > 0
     summary = (tmp_path / "plots" / "summary.md").read_text()
     assert "| a | 100 | gd | 2 | 0.605 |" in summary  # mean of seeds 0 and 1
+    assert "| a | 16 | gd | 2 | 0.521 |" in summary  # the 500-sample rows are not in it
+    assert (tmp_path / "plots" / "gd_vs_samples.png").stat().st_size > 0
