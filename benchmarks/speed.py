@@ -134,7 +134,7 @@ def plain_generate_rate(generator, n):
 
     tokenizer = generator.tokenizer_
     model = copy.deepcopy(generator.net_.module_.model).float().eval()
-    prompts = generator._prompts(n, np.random.default_rng(0))
+    prompts = generator._prompts(n, np.random.default_rng(0))[0]
     texts, start = [], time.perf_counter()
     with torch.inference_mode():
         for first in range(0, n, 16):
@@ -205,7 +205,7 @@ def part_scaling(args):
         chunk, texts, prompts, elapsed, sampling_gb = sizes[0], [], [], 0.0, 0.0
         while len(texts) < max(sizes):
             reset_peak_memory()
-            prompts += generator._prompts(chunk, np.random.default_rng(len(texts)))
+            prompts += generator._prompts(chunk, np.random.default_rng(len(texts)))[0]
             start = time.perf_counter()
             texts += generator.generate(chunk, random_state=len(texts))
             elapsed += time.perf_counter() - start

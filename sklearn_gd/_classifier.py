@@ -125,8 +125,14 @@ def _fit_teacher(teacher, X, y):
 
 
 def _fit_generator_and_sample(generator, X, y, n, seed):
+    """The samples, their conditioning labels (None where unknown) and the training curve."""
     generator.fit(X, y)
-    return generator.generate(n, random_state=seed), epoch_history(generator)
+    if getattr(generator, "conditional", False):
+        texts, labels = generator.generate(n, random_state=seed, return_labels=True)
+    else:
+        texts = generator.generate(n, random_state=seed)
+        labels = None
+    return texts, labels, epoch_history(generator)
 
 
 def epoch_history(estimator):
@@ -182,6 +188,15 @@ def _check_generated(generated, generator):
             "strings)."
         )
     return generated
+
+
+def _label_agreement(generated, sample_labels, kept, teacher_labels):
+    """Share of kept samples whose teacher label is the label they were conditioned on."""
+    if sample_labels is None or not kept:
+        return None
+    label_of = dict(zip(generated, sample_labels, strict=True))  # kept texts are unique
+    return float(np.mean([label_of[text] == label
+                          for text, label in zip(kept, teacher_labels, strict=True)]))
 
 
 def _dropped(report):
@@ -292,6 +307,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         The generated texts kept by the filter.
     n_generated_ : int
         Number of generated texts kept by the filter.
+    sample_label_agreement_ : float or None
+        Share of the kept samples whose teacher label (the most probable class) is the
+        label the generator was asked for; None for an unconditioned generator.
     filter_report_ : dict
         Generated texts dropped per reason, and kept.
     n_transfer_ : int
@@ -433,13 +451,13 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
 
         n = self.n_generated
         with self._stage(fit, "generator") as stage:
-            if n == 0:  # distill on X and X_unlabeled only: no generator to fit
-                generated, history["generator"] = [], []
-            else:
+            generated, sample_labels, history["generator"] = [], None, []
+            if n > 0:  # else distill on X and X_unlabeled only: no generator to fit
                 run = _fit_generator_and_sample
                 if memory.location is not None:
                     run = memory.cache(run)
-                generated, history["generator"] = run(generator, texts, labels, n, seed)
+                generated, sample_labels, history["generator"] = run(
+                    generator, texts, labels, n, seed)
                 generated = _check_generated(generated, generator)
             stage.message = f"sampled {len(generated)} texts with {type(generator).__name__}"
 
@@ -466,6 +484,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             targets[labeled] = self.alpha * targets[labeled] + (1 - self.alpha) * onehot
             targets = targets.astype(np.float32)
             stage.message = f"labeled {len(transfer)} transfer texts"
+            fit["sample_label_agreement_"] = _label_agreement(
+                generated, sample_labels, kept, classes[targets[: len(kept)].argmax(axis=1)])
         fit["n_transfer_"] = len(transfer)
 
         with self._stage(fit, "guard") as stage:

@@ -45,6 +45,7 @@ COLUMNS = [
     "dataset", "k", "seed", "system", "n_generated", "accuracy", "macro_f1", "fit_s",
     *(f"{stage.replace('-', '_')}_s" for stage in STAGES),
     "predict_texts_per_s", "n_parameters", "saved_bytes", "selected", "n_kept",
+    "label_agreement",
     "n_unlabeled", "n_train", "n_test",
 ]
 DEFAULT_N_GENERATED = GenerationDistillationClassifier().n_generated
@@ -161,7 +162,7 @@ def markdown_table(rows):
     """A markdown table of result rows: accuracy and F1 to 3 decimals, times to 1."""
     header = ["dataset", "K", "seed", "system", "samples", "accuracy", "macro F1", "fit (s)",
               *(f"{stage} (s)" for stage in STAGES), "predict (texts/s)", "parameters",
-              "saved (MB)", "selected", "kept"]
+              "saved (MB)", "selected", "kept", "label agreement"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
         cells = [row["dataset"], row["k"], row["seed"], row["system"], row["n_generated"],
@@ -169,7 +170,7 @@ def markdown_table(rows):
                  *(_fmt(row[f"{stage.replace('-', '_')}_s"], 1) for stage in STAGES),
                  _fmt(row["predict_texts_per_s"], 0), row["n_parameters"],
                  _fmt(float(row["saved_bytes"]) / 1e6, 2) if row["saved_bytes"] != "" else "",
-                 row["selected"], row["n_kept"]]
+                 row["selected"], row["n_kept"], _fmt(row.get("label_agreement", ""), 2)]
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -413,7 +414,9 @@ def _run_system(system, X, y, X_test, y_test, seed, teacher, teacher_s, n_genera
         times = {**model.stage_times_, "teacher": teacher_s}
         fit_s = sum(times.values())
         extra = {f"{stage.replace('-', '_')}_s": times.get(stage, "") for stage in STAGES}
+        agreement = getattr(model, "sample_label_agreement_", None)
         extra.update(selected=getattr(model, "selected_", ""), n_kept=model.n_generated_,
+                     label_agreement="" if agreement is None else agreement,
                      n_unlabeled=len(unlabeled or []))
     return {**evaluate(model, X_test, y_test), "fit_s": fit_s,
             "n_parameters": n_parameters(model), "saved_bytes": saved_bytes(model), **extra}

@@ -65,7 +65,8 @@ def test_default_components():
 def test_end_to_end_with_tiny_transformers(tiny_models, topic_data):
     X, y, X_test, y_test = topic_data
     clf = GenerationDistillationClassifier(
-        generator=CausalLMGenerator(tiny_models["causal_lm"], epochs=2, max_new_tokens=24),
+        generator=CausalLMGenerator(tiny_models["causal_lm"], conditional=True, epochs=2,
+                                    max_new_tokens=24),
         teacher=TransformerClassifier(tiny_models["encoder"], epochs=8, learning_rate=3e-3,
                                       batch_size=8),
         student=StudentClassifier(epochs=20),
@@ -78,12 +79,15 @@ def test_end_to_end_with_tiny_transformers(tiny_models, topic_data):
     assert clf.n_transfer_ == clf.n_generated_ + len(X)
     assert isinstance(clf.teacher_, TransformerClassifier)
     assert not hasattr(clf, "generator_")
+    # Share of samples the teacher put in the class they were asked for.
+    assert 0 <= clf.sample_label_agreement_ <= 1
     assert accuracy(clf, X_test, y_test) > 0.6  # chance is 1/3
 
 
 def test_sklearn_pipeline_teacher_and_custom_generator(topic_data):
     X, y, X_test, y_test = topic_data
     clf = fast_classifier().fit(X, y)
+    assert clf.sample_label_agreement_ is None  # the generator was not conditioned
     assert clf.n_transfer_ == clf.n_generated_ + len(X)
     assert clf.n_generated_ > 200
     assert accuracy(clf, X_test, y_test) > 0.85

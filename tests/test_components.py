@@ -233,3 +233,17 @@ def test_load_dataset_errors(tmp_path):
         load_dataset("ag_news", data_dir=tmp_path)
     with pytest.raises(ValueError, match="No labeled split 'k7_s0'"):
         load_dataset("sst2", k=7)
+
+
+def test_conditional_samples_end_where_a_second_text_begins(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    generator = CausalLMGenerator(tiny_models["causal_lm"], conditional=True, epochs=1,
+                                  max_length=32, max_new_tokens=5).fit(X, y)
+    # The model ran on into another training text, or invented a label prefix.
+    assert generator._strip_prefix("[sports] Team wins the cup [tech] New chip") == (
+        "Team wins the cup")
+    assert generator._strip_prefix("[money] Stocks rise [PERS] Who is he?") == "Stocks rise"
+    assert generator._strip_prefix("[tech] A [bracketed]word stays") == "A [bracketed]word stays"
+    texts, labels = generator.generate(6, random_state=0, return_labels=True)
+    assert len(texts) == len(labels) == 6 and set(labels) <= set(y)
+    assert texts == generator.generate(6, random_state=0)  # the same draws either way
