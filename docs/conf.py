@@ -189,11 +189,34 @@ def _student_transfer_section(csv_path):
     return lines, {csv_path, md}
 
 
+def _benchmark_command_section(folder):
+    """The results of ``python -m sklearn_gd benchmark`` and their plots."""
+    lines = [
+        "Generation-distillation against its baselines, on three datasets",
+        "-" * 60,
+        "",
+        "Written by ``python -m sklearn_gd benchmark`` (see :ref:`benchmark_command`) on the "
+        "protocol of ``shared/data``: the labeled samples and test rows of each dataset's "
+        "``splits.json``; the plots and the summary (means over the seeds run) by "
+        "``python benchmarks/plot_benchmark.py``.",
+        "",
+    ]
+    for name in ("accuracy_vs_k.png", "gd_vs_samples.png"):
+        if (folder / name).exists():
+            lines += [f".. image:: {_rel(folder / name)}", f"   :alt: {name}", ""]
+    for name, caption in (("summary.md", "Means over seeds"), ("results.md", "Every run")):
+        if (folder / name).exists():
+            lines += _included(folder / name, caption)
+    return lines
+
+
 def benchmark_results_rst():
     """The reStructuredText of every result file in benchmarks/results/."""
     if not RESULTS.is_dir():
         return "No benchmark results are committed yet.\n"
     lines, done = [], set()
+    if (RESULTS / "benchmark").is_dir():
+        lines += _benchmark_command_section(RESULTS / "benchmark")
     for path in sorted(RESULTS.glob("ag_news_*.json")):
         try:
             section, used = _ag_news_section(path)
