@@ -125,8 +125,8 @@ def read_results(path):
     with open(path, newline="") as file:
         rows = list(csv.DictReader(file))
     for row in rows:  # files written before the column existed: the default was used
-        if not row.get("n_generated") and row["system"] in ("gd", "gd_real_pool"):
-            row["n_generated"] = str(DEFAULT_N_GENERATED)
+        sampled = row["system"] in ("gd", "gd_real_pool")
+        row["n_generated"] = row.get("n_generated") or (str(DEFAULT_N_GENERATED) if sampled else "")
     return rows
 
 
@@ -143,9 +143,8 @@ def write_results(output_dir, new_rows):
     and rewrite ``results.md`` from all rows."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    rows = {_key(row): row for row in read_results(output_dir / "results.csv")}
-    rows.update({_key(row): {column: row.get(column, "") for column in COLUMNS}
-                 for row in new_rows})
+    rows = read_results(output_dir / "results.csv") + list(new_rows)  # new ones win
+    rows = {_key(row): {column: row.get(column, "") for column in COLUMNS} for row in rows}
     rows = [rows[key] for key in sorted(rows)]
     with open(output_dir / "results.csv", "w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=COLUMNS, restval="", extrasaction="ignore")
@@ -165,7 +164,7 @@ def markdown_table(rows):
               "saved (MB)", "selected", "kept", "label agreement"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in rows:
-        cells = [row["dataset"], row["k"], row["seed"], row["system"], row["n_generated"],
+        cells = [row["dataset"], row["k"], row["seed"], row["system"], row.get("n_generated", ""),
                  _fmt(row["accuracy"], 3), _fmt(row["macro_f1"], 3), _fmt(row["fit_s"], 1),
                  *(_fmt(row[f"{stage.replace('-', '_')}_s"], 1) for stage in STAGES),
                  _fmt(row["predict_texts_per_s"], 0), row["n_parameters"],

@@ -150,3 +150,19 @@ def test_plot_script(tmp_path, monkeypatch):
     assert "| a | 100 | gd | 2 | 0.605 |" in summary  # mean of seeds 0 and 1
     assert "| a | 16 | gd | 2 | 0.521 |" in summary  # the 500-sample rows are not in it
     assert (tmp_path / "plots" / "gd_vs_samples.png").stat().st_size > 0
+
+
+def test_results_written_before_the_samples_column_still_merge(tmp_path):
+    from sklearn_gd.benchmark import write_results
+
+    old = {"dataset": "a", "k": 16, "seed": 0, "system": "gd", "accuracy": 0.5}
+    with open(tmp_path / "results.csv", "w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(old))
+        writer.writeheader()
+        writer.writerows([old, {**old, "system": "tfidf_lr"}])
+    write_results(tmp_path, [{**old, "system": "labels_only", "accuracy": 0.6}])
+    rows = read_results(tmp_path / "results.csv")
+    assert len(rows) == 3
+    assert {row["system"]: row["n_generated"] for row in rows} == {
+        "gd": "2000", "tfidf_lr": "", "labels_only": ""}  # the old default, where it applies
+    assert "| labels_only |" in (tmp_path / "results.md").read_text()
