@@ -127,7 +127,7 @@ def _fit_teacher(teacher, X, y):
 def _fit_generator_and_sample(generator, X, y, n, seed):
     """The samples, their conditioning labels (None where unknown) and the training curve."""
     generator.fit(X, y)
-    if getattr(generator, "conditional", False):
+    if isinstance(generator, CausalLMGenerator) and generator.conditional:
         texts, labels = generator.generate(n, random_state=seed, return_labels=True)
     else:
         texts = generator.generate(n, random_state=seed)
