@@ -84,15 +84,17 @@ def default_baselines(random_state=None):
 
 
 def cross_validate_candidates(student, baselines, transfer, targets, labeled, y, seed,
-                              n_splits=5):
+                              sources=None, n_splits=5):
     """Accuracy on held-out labeled texts of the distilled student and of each baseline.
 
     The labeled texts (rows ``labeled`` of ``transfer``, labels ``y``) are split into
     stratified folds. For each fold the student is fitted on the transfer set without the
     fold (the teacher's soft targets ``targets``) and each baseline on the other labeled
-    texts; all are scored on the fold. The teacher and generator saw the fold, which
-    favours the distilled student a little. Returns ``{}`` when a class has fewer than two
-    labeled texts or there are no baselines.
+    texts; all are scored on the fold. ``sources`` (one per transfer row: the index of the
+    labeled text a sample was prompted from, or -1) also leaves out the samples prompted
+    from the fold, which can repeat what they hold. The teacher and generator still saw
+    the fold, which favours the distilled student. Returns ``{}`` when a class has fewer
+    than two labeled texts or there are no baselines.
     """
     n_splits = min(n_splits, int(np.bincount(y).min()))
     if not baselines or n_splits < 2:
@@ -103,6 +105,8 @@ def cross_validate_candidates(student, baselines, transfer, targets, labeled, y,
     for train, test in folds.split(texts, y):
         held_out = [texts[i] for i in test]
         keep = np.setdiff1d(np.arange(len(transfer)), labeled[test])
+        if sources is not None:
+            keep = keep[~np.isin(sources[keep], test)]
         model = clone(student).fit([transfer[i] for i in keep], targets[keep])
         predicted = np.argmax(model.predict_proba(held_out), axis=1)
         scores["distilled"].append(np.mean(predicted == y[test]))
@@ -125,14 +129,14 @@ def _fit_teacher(teacher, X, y):
 
 
 def _fit_generator_and_sample(generator, X, y, n, seed):
-    """The samples, their conditioning labels (None where unknown) and the training curve."""
+    """The samples, the training text each was prompted from (None where unknown) and the
+    generator's training curve."""
     generator.fit(X, y)
-    if isinstance(generator, CausalLMGenerator) and generator.conditional:
-        texts, labels = generator.generate(n, random_state=seed, return_labels=True)
+    if isinstance(generator, CausalLMGenerator):
+        texts, sources = generator.generate(n, random_state=seed, return_sources=True)
     else:
-        texts = generator.generate(n, random_state=seed)
-        labels = None
-    return texts, labels, epoch_history(generator)
+        texts, sources = generator.generate(n, random_state=seed), None
+    return texts, sources, epoch_history(generator)
 
 
 def epoch_history(estimator):
@@ -190,13 +194,12 @@ def _check_generated(generated, generator):
     return generated
 
 
-def _label_agreement(generated, sample_labels, kept, teacher_labels):
-    """Share of kept samples whose teacher label is the label they were conditioned on."""
-    if sample_labels is None or not kept:
+def _kept_sources(generated, sources, kept):
+    """The source of each kept sample (kept texts are unique), or None."""
+    if sources is None:
         return None
-    label_of = dict(zip(generated, sample_labels, strict=True))  # kept texts are unique
-    return float(np.mean([label_of[text] == label
-                          for text, label in zip(kept, teacher_labels, strict=True)]))
+    source_of = dict(zip(generated, np.asarray(sources).tolist(), strict=True))
+    return np.asarray([source_of[text] for text in kept], dtype=np.int64)
 
 
 def _dropped(report):
@@ -451,12 +454,12 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
 
         n = self.n_generated
         with self._stage(fit, "generator") as stage:
-            generated, sample_labels, history["generator"] = [], None, []
+            generated, sources, history["generator"] = [], None, []
             if n > 0:  # else distill on X and X_unlabeled only: no generator to fit
                 run = _fit_generator_and_sample
                 if memory.location is not None:
                     run = memory.cache(run)
-                generated, sample_labels, history["generator"] = run(
+                generated, sources, history["generator"] = run(
                     generator, texts, labels, n, seed)
                 generated = _check_generated(generated, generator)
             stage.message = f"sampled {len(generated)} texts with {type(generator).__name__}"
@@ -478,20 +481,26 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
 
         transfer = kept + texts + unlabeled
         labeled = np.arange(len(kept), len(kept) + len(texts))
+        kept_sources = _kept_sources(generated, sources, kept)
         with self._stage(fit, "soft-label") as stage:
             targets = soften(self._teacher_proba(teacher, transfer, classes), self.temperature)
             onehot = np.eye(n_classes)[y_encoded]
             targets[labeled] = self.alpha * targets[labeled] + (1 - self.alpha) * onehot
             targets = targets.astype(np.float32)
             stage.message = f"labeled {len(transfer)} transfer texts"
-            fit["sample_label_agreement_"] = _label_agreement(
-                generated, sample_labels, kept, classes[targets[: len(kept)].argmax(axis=1)])
+            fit["sample_label_agreement_"] = None
+            if kept_sources is not None and kept and getattr(generator, "conditional", False):
+                # Samples of a conditional generator were asked for their source's label.
+                fit["sample_label_agreement_"] = float(np.mean(
+                    targets[: len(kept)].argmax(axis=1) == y_encoded[kept_sources]))
         fit["n_transfer_"] = len(transfer)
 
         with self._stage(fit, "guard") as stage:
             baselines = self._baselines(seed)
             scores = cross_validate_candidates(
-                student, baselines, transfer, targets, labeled, y_encoded, seed
+                student, baselines, transfer, targets, labeled, y_encoded, seed,
+                sources=None if kept_sources is None else np.concatenate(
+                    [kept_sources, np.arange(len(texts)), np.full(len(unlabeled), -1)]),
             )
             selected = max(scores, key=scores.get) if scores else "distilled"  # ties: first
             fit["selected_"], fit["selection_scores_"] = selected, scores

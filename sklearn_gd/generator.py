@@ -170,8 +170,6 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         The model's tokenizer.
     labels_ : ndarray or None
         The labels seen in ``fit`` when ``conditional=True``.
-    opening_labels_ : list or None
-        The label of each opening when ``conditional=True``.
     openings_ : list of str
         Opening words of the training texts (with their label prefix when conditional),
         from which samples start.
@@ -271,8 +269,6 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
             self.labels_ = check_labels(y, len(texts))[0]
             texts = [self._prefix(label) + text for label, text in zip(labels, texts, strict=True)]
         prefix_words = 1 if self.conditional else 0  # the label prefix is one word
-        # Samples start from the opening (and label) of a random training text.
-        self.opening_labels_ = list(labels) if self.conditional else None
         self.openings_ = [
             " ".join(text.split()[: prefix_words + self.prompt_words]) for text in texts
         ]
@@ -346,7 +342,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
             blocks = blocks[np.sort(rng.choice(n_blocks, budget, replace=False))]
         return blocks
 
-    def generate(self, n, random_state=None, return_labels=False):
+    def generate(self, n, random_state=None, return_sources=False):
         """Sample ``n`` new texts.
 
         Parameters
@@ -355,16 +351,16 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
             Number of texts.
         random_state : int, RandomState instance or None, default=None
             Seeds the sampling.
-        return_labels : bool, default=False
-            Also return the label each text was conditioned on (None for all when
-            ``conditional=False``).
+        return_sources : bool, default=False
+            Also return, for each text, the index of the training text whose opening (and
+            label, when conditional) it was prompted with.
 
         Returns
         -------
         texts : list of str
             ``n`` texts (some may be empty, which the caller filters).
-        labels : list
-            Only with ``return_labels``: the conditioning label of each text.
+        sources : ndarray of int
+            Only with ``return_sources``: the training text each text was prompted from.
         """
         check_is_fitted(self, "net_")
         if not isinstance(n, Integral) or isinstance(n, bool) or n < 0:
@@ -401,11 +397,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                     ids = prompt[mask.bool()].tolist() + continuation
                     texts.append(tokenizer.decode(ids, skip_special_tokens=True))
         texts = [self._strip_prefix(text.strip()) for text in texts]
-        if not return_labels:
-            return texts
-        labels = [None] * n if self.opening_labels_ is None else [
-            self.opening_labels_[i] for i in chosen]
-        return texts, labels
+        return (texts, chosen) if return_sources else texts
 
     def _prompts(self, n, rng):
         """End-of-text token, then the opening of a random training text (label included);

@@ -121,8 +121,10 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         Convolution filters, or LSTM units per direction (``"bag"`` has no hidden layer).
     dropout : float, default=0.3
         Dropout on word vectors and on the pooled features.
-    max_length : int, default=128
-        Texts are truncated to this many words.
+    max_length : int, default=512
+        Texts are truncated to this many words. Long enough for news articles and reviews:
+        at 128 words the student read a third of a BBC News article (383 words on average)
+        where TF-IDF reads all of it.
     epochs : int, default=40
         Passes over the training texts.
     learning_rate : float, default=1e-2
@@ -186,7 +188,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         embedding_dim=48,
         hidden_size=128,
         dropout=0.3,
-        max_length=128,
+        max_length=512,
         epochs=40,
         learning_rate=1e-2,
         batch_size=64,

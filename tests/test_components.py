@@ -244,6 +244,6 @@ def test_conditional_samples_end_where_a_second_text_begins(tiny_models, topic_d
         "Team wins the cup")
     assert generator._strip_prefix("[money] Stocks rise [PERS] Who is he?") == "Stocks rise"
     assert generator._strip_prefix("[tech] A [bracketed]word stays") == "A [bracketed]word stays"
-    texts, labels = generator.generate(6, random_state=0, return_labels=True)
-    assert len(texts) == len(labels) == 6 and set(labels) <= set(y)
+    texts, sources = generator.generate(6, random_state=0, return_sources=True)
+    assert len(texts) == len(sources) == 6 and set(sources) <= set(range(len(X)))
     assert texts == generator.generate(6, random_state=0)  # the same draws either way

@@ -454,3 +454,27 @@ def test_guard_notices_a_student_that_does_not_learn(topic_data):
         clf = cheap(student=lame, baselines=None).fit(X, y)
     assert clf.selected_ != "distilled"
     assert np.mean(clf.predict(X_test) == np.asarray(y_test)) > 0.8
+
+
+def test_guard_leaves_out_samples_prompted_from_the_held_out_fold():
+    from sklearn_gd._classifier import cross_validate_candidates
+
+    # Random labels: nothing to learn, so an honest check scores near chance. Samples that
+    # copy the labeled texts (as a generator that memorised them can) would leak the fold.
+    rng = np.random.default_rng(0)
+    texts = [" ".join(rng.choice(list("abcdefghij"), 6)) + f" w{i}" for i in range(40)]
+    y = rng.permutation(np.arange(40) % 2)
+    copies = [f"{text} again" for text in texts]
+    transfer = copies + texts
+    targets = np.eye(2, dtype=np.float32)[np.concatenate([y, y])]
+    labeled = np.arange(40, 80)
+    student = StudentClassifier(epochs=30, random_state=0)
+    leaky = cross_validate_candidates(student, {}, transfer, targets, labeled, y, 0)
+    assert leaky == {}  # no baselines: no check
+    baselines = {"tfidf": make_pipeline(TfidfVectorizer(), LogisticRegression())}
+    leaky = cross_validate_candidates(student, baselines, transfer, targets, labeled, y, 0)
+    sources = np.concatenate([np.arange(40), np.arange(40)])
+    honest = cross_validate_candidates(student, baselines, transfer, targets, labeled, y, 0,
+                                       sources=sources)
+    assert leaky["distilled"] > 0.9  # the copies gave the fold away
+    assert honest["distilled"] < 0.75
