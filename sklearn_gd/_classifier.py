@@ -273,6 +273,12 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         keeps that baseline, fitted on all labeled texts, as ``student_``. None compares
         with :func:`default_baselines` (the labels-only :class:`StudentClassifier` and
         TF-IDF + logistic regression); ``{}`` turns the check off.
+    baseline_margin : float, default=0.02
+        The distilled student is kept only if its cross-validated accuracy beats the best
+        baseline's by at least this much. Its estimate is optimistic (the teacher and the
+        generator saw every fold): on the benchmarks it exceeded the test accuracy by 4 to
+        30 points, and at BBC News K=16 it kept a student 3 points below TF-IDF with a
+        lead of 1.3 points (0.938 against 0.925).
     memory : str, joblib.Memory or None, default=None
         Caches the fitted teacher and the generated texts (keyed by data, parameters and
         seed), so that refitting with other student or distillation parameters skips them.
@@ -356,6 +362,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         "min_words": [Interval(Integral, 0, None, closed="left")],
         "max_similarity": [Interval(Real, 0, 1, closed="both")],
         "baselines": [dict, None],
+        "baseline_margin": [Interval(Real, 0, 1, closed="both")],
         "memory": [None, str, HasMethods(["cache"])],
         "keep_teacher": ["boolean"],
         "keep_generator": ["boolean"],
@@ -376,6 +383,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         min_words=4,
         max_similarity=0.8,
         baselines=None,
+        baseline_margin=0.02,
         memory=None,
         keep_teacher=False,
         keep_generator=False,
@@ -392,6 +400,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         self.min_words = min_words
         self.max_similarity = max_similarity
         self.baselines = baselines
+        self.baseline_margin = baseline_margin
         self.memory = memory
         self.keep_teacher = keep_teacher
         self.keep_generator = keep_generator
@@ -502,7 +511,11 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                 sources=None if kept_sources is None else np.concatenate(
                     [kept_sources, np.arange(len(texts)), np.full(len(unlabeled), -1)]),
             )
-            selected = max(scores, key=scores.get) if scores else "distilled"  # ties: first
+            selected = "distilled"
+            if scores:
+                best = max((name for name in scores if name != "distilled"), key=scores.get)
+                if scores[best] > scores["distilled"] - self.baseline_margin:
+                    selected = best
             fit["selected_"], fit["selection_scores_"] = selected, scores
             stage.message = _selection_message(scores, selected)
             if selected != "distilled":
