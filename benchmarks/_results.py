@@ -12,3 +12,24 @@ def write_csv(path, rows, fieldnames=None):
         writer = csv.DictWriter(file, fieldnames=fieldnames or list(rows[0]), restval="")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, n_rest=None):
+    """The K-per-class labeled sample 0 of ``dataset`` (from its ``splits.json``) and
+    ``n_valid`` other training-pool texts as a validation split (never the test set).
+
+    Returns ``X, y, X_valid, y_valid`` (lists of texts, arrays of labels).
+    """
+    import json
+
+    import numpy as np
+
+    from sklearn_gd.benchmark import read_labeled_csv
+
+    folder = Path(data_dir) / dataset
+    texts, labels = read_labeled_csv(folder / "train.csv.gz")
+    texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
+    sample = json.loads((folder / "splits.json").read_text())["train_rows"][f"k{k}_s0"]
+    rest = np.setdiff1d(np.arange(len(texts)), sample)
+    valid = np.random.default_rng(0).choice(rest, n_valid, replace=False)
+    return list(texts[sample]), labels[sample], list(texts[valid]), labels[valid]

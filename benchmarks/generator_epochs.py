@@ -10,16 +10,14 @@ training: the lower, the better the generator models the domain. Writes
 """
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from _results import write_csv  # benchmarks/_results.py
+from _results import labeled_sample_and_validation, write_csv  # benchmarks/_results.py
 
 from sklearn_gd import CausalLMGenerator
-from sklearn_gd.benchmark import read_labeled_csv
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)
@@ -46,14 +44,7 @@ def held_out_loss(generator, texts, labels):
 rows = []
 for point in args.points:
     name, k = point.split(":")
-    folder = Path(args.data_dir) / name
-    texts, labels = read_labeled_csv(folder / "train.csv.gz")
-    texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
-    splits = json.loads((folder / "splits.json").read_text())
-    sample = splits["train_rows"][f"k{k}_s0"]
-    rest = np.setdiff1d(np.arange(len(texts)), sample)
-    held = np.random.default_rng(0).choice(rest, 200, replace=False)
-    X, y = list(texts[sample]), labels[sample]
+    X, y, X_held, y_held = labeled_sample_and_validation(args.data_dir, name, int(k), 200)
     generator = CausalLMGenerator(conditional=True, random_state=0)
     start = time.perf_counter()
     generator.fit(X, y)
@@ -63,7 +54,7 @@ for point in args.points:
     for epoch in range(1, args.max_epochs + 1):
         if epoch > 1:
             generator.net_.partial_fit({"input_ids": blocks}, blocks)
-        loss = held_out_loss(generator, list(texts[held]), labels[held])
+        loss = held_out_loss(generator, X_held, y_held)
         rows.append({"dataset": name, "k": int(k), "epochs": epoch,
                      "steps": epoch * -(-len(blocks) // 8),
                      "elapsed_s": round(time.perf_counter() - start),

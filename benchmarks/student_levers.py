@@ -10,16 +10,14 @@ Writes ``student_levers_<dataset>_k<K>.csv`` into ``--out``::
 """
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
-from _results import write_csv  # benchmarks/_results.py
+from _results import labeled_sample_and_validation, write_csv  # benchmarks/_results.py
 
 from sklearn_gd import CausalLMGenerator, StudentClassifier, TransformerClassifier
 from sklearn_gd._classifier import soften
-from sklearn_gd.benchmark import read_labeled_csv
 from sklearn_gd.filtering import filter_generated
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -30,14 +28,7 @@ parser.add_argument("--n-generated", type=int, default=2000)
 parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
 args = parser.parse_args()
 
-folder = Path(args.data_dir) / args.dataset
-texts, labels = read_labeled_csv(folder / "train.csv.gz")
-texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
-sample = json.loads((folder / "splits.json").read_text())["train_rows"][f"k{args.k}_s0"]
-rest = np.setdiff1d(np.arange(len(texts)), sample)
-valid = np.random.default_rng(0).choice(rest, 1000, replace=False)
-X, y = list(texts[sample]), labels[sample]
-X_valid, y_valid = list(texts[valid]), labels[valid]
+X, y, X_valid, y_valid = labeled_sample_and_validation(args.data_dir, args.dataset, args.k)
 
 start = time.perf_counter()
 teacher = TransformerClassifier(random_state=0).fit(X, y)

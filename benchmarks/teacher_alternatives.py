@@ -11,17 +11,15 @@ and the mean and geometric mean of their probabilities. Writes
 """
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 import torch
-from _results import write_csv  # benchmarks/_results.py
+from _results import labeled_sample_and_validation, write_csv  # benchmarks/_results.py
 from sklearn.linear_model import LogisticRegression
 from transformers import AutoModel, AutoTokenizer
 
 from sklearn_gd import TransformerClassifier, resolve_model
-from sklearn_gd.benchmark import read_labeled_csv
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)
@@ -49,13 +47,7 @@ def embed(texts):
 rows = []
 for point in args.points:
     name, k = point.split(":")
-    folder = Path(args.data_dir) / name
-    texts, labels = read_labeled_csv(folder / "train.csv.gz")
-    texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
-    sample = json.loads((folder / "splits.json").read_text())["train_rows"][f"k{k}_s0"]
-    rest = np.setdiff1d(np.arange(len(texts)), sample)
-    valid = np.random.default_rng(0).choice(rest, 1000, replace=False)
-    X, y, X_valid, y_valid = list(texts[sample]), labels[sample], list(texts[valid]), labels[valid]
+    X, y, X_valid, y_valid = labeled_sample_and_validation(args.data_dir, name, int(k))
     finetuned = TransformerClassifier(random_state=0).fit(X, y).predict_proba(X_valid)
     embedded = LogisticRegression(C=1, max_iter=2000).fit(embed(X), y).predict_proba(
         embed(X_valid))

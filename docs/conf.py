@@ -191,9 +191,10 @@ def _student_transfer_section(csv_path):
 
 def _benchmark_command_section(folder):
     """The results of ``python -m sklearn_gd benchmark`` and their plots."""
+    title = "Generation-distillation against its baselines, on three datasets"
     lines = [
-        "Generation-distillation against its baselines, on three datasets",
-        "-" * 60,
+        title,
+        "-" * len(title),
         "",
         "Written by ``python -m sklearn_gd benchmark`` (see :ref:`benchmark_command`) on the "
         "protocol of ``shared/data``: the labeled samples and test rows of each dataset's "
