@@ -434,12 +434,13 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         unlabeled = [] if X_unlabeled is None else check_texts(X_unlabeled, "X_unlabeled")
         classes, y_encoded = check_labels(y, len(texts))
         teacher, generator, student, seed = self._components()
+        baselines = self._baselines(seed)
         self._check_components(teacher, generator, student, classes, texts, y_encoded)
         memory = check_memory(self.memory)
         # Fitted attributes are collected here and set only at the end.
         fit = {"classes_": classes, "stage_times_": {}, "history_": {}}
         with keep_torch_rng():  # the components seed torch inside; the caller's stays
-            self._run_stages(fit, memory, teacher, generator, student, seed,
+            self._run_stages(fit, memory, teacher, generator, student, baselines, seed,
                              texts, y_encoded, unlabeled)
         for attr in ("teacher_", "generator_", "student_"):
             self.__dict__.pop(attr, None)  # a refit must not keep the previous fit's models
@@ -450,10 +451,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         self.__dict__.update(fit)
         return self
 
-    def _run_stages(self, fit, memory, teacher, generator, student, seed,
+    def _run_stages(self, fit, memory, teacher, generator, student, baselines, seed,
                     texts, y_encoded, unlabeled):
-        n_classes, history = len(fit["classes_"]), fit["history_"]
-        classes = fit["classes_"]
+        classes, history = fit["classes_"], fit["history_"]
         labels = classes[y_encoded]  # y as the user gave it, as an array
         with self._stage(fit, "teacher") as stage:
             teacher = memory.cache(_fit_teacher)(teacher, texts, labels)
@@ -493,7 +493,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         kept_sources = _kept_sources(generated, sources, kept)
         with self._stage(fit, "soft-label") as stage:
             targets = soften(self._teacher_proba(teacher, transfer, classes), self.temperature)
-            onehot = np.eye(n_classes)[y_encoded]
+            onehot = np.eye(len(classes))[y_encoded]
             targets[labeled] = self.alpha * targets[labeled] + (1 - self.alpha) * onehot
             targets = targets.astype(np.float32)
             stage.message = f"labeled {len(transfer)} transfer texts"
@@ -505,7 +505,6 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         fit["n_transfer_"] = len(transfer)
 
         with self._stage(fit, "guard") as stage:
-            baselines = self._baselines(seed)
             scores = cross_validate_candidates(
                 student, baselines, transfer, targets, labeled, y_encoded, seed,
                 sources=None if kept_sources is None else np.concatenate(
@@ -603,7 +602,6 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     def _check_components(self, teacher, generator, student, classes, texts, y_encoded):
         """Check, before any training, what would otherwise fail only after it."""
         resolve_device(self.device)
-        self._baselines(0)
         for name, component in [("teacher", teacher), ("generator", generator),
                                  ("student", student)]:
             if name == "generator" and self.n_generated == 0:
