@@ -10,10 +10,12 @@ from .generator import CausalLMGenerator
 from .hub import ModelNotFoundError, resolve_model
 from .student import StudentClassifier
 from .teacher import TransformerClassifier
+from .word_vectors import EncoderWordVectors
 
 __all__ = [
     "CausalLMGenerator",
     "DistillationWarning",
+    "EncoderWordVectors",
     "GenerationDistillationClassifier",
     "GenerationWarning",
     "ModelNotFoundError",

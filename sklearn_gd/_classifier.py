@@ -31,6 +31,7 @@ from .generator import CausalLMGenerator
 from .hub import resolve_model
 from .student import StudentClassifier
 from .teacher import TransformerClassifier
+from .word_vectors import EncoderWordVectors
 
 __all__ = [
     "DistillationWarning",
@@ -59,13 +60,18 @@ def default_generator():
 
 
 def default_student():
-    """The student used for ``student=None``: the bag of words, stopped early.
+    """The student used for ``student=None``: the bag of the teacher's word vectors.
 
-    Fitted on thousands of teacher-labeled generated texts, the student overfits the
-    teacher's mistakes on them within a few epochs: it keeps the epoch whose loss against
-    the teacher is lowest on 10% of the transfer texts held out (no true labels needed).
+    Its word vectors are read out of the finetuned teacher and kept fixed
+    (``word_vectors="teacher"``): learned from a few thousand generated texts instead,
+    they reached 0.71 validation accuracy against 0.80 at AG News K=16, and 0.66 against
+    0.69 at SST-2 K=100 (``benchmarks/word_vectors.py``). Fitted on teacher-labeled
+    generated texts, the student overfits the teacher's mistakes on them within a few
+    epochs: it keeps the epoch whose loss against the teacher is lowest on 10% of the
+    transfer texts held out (no true labels needed).
     """
-    return StudentClassifier(learning_rate=3e-3, epochs=50, early_stopping=True)
+    return StudentClassifier(learning_rate=1e-2, epochs=50, early_stopping=True,
+                             word_vectors="teacher")
 
 
 def default_baselines(random_state=None):
@@ -114,6 +120,22 @@ def cross_validate_candidates(student, baselines, transfer, targets, labeled, y,
             model = clone(baseline).fit([texts[i] for i in train], y[train])
             scores[name].append(np.mean(model.predict(held_out) == y[test]))
     return {name: float(np.mean(values)) for name, values in scores.items()}
+
+
+def _teacher_vector_params(student):
+    """Names of the student's (nested) ``word_vectors`` parameters set to ``"teacher"``."""
+    if not hasattr(student, "get_params"):
+        return []
+    return [name for name, value in student.get_params(deep=True).items()
+            if name.split("__")[-1] == "word_vectors" and isinstance(value, str)
+            and value == "teacher"]
+
+
+def _teacher_word_vectors(teacher):
+    """Word vectors from a fitted :class:`TransformerClassifier` teacher (also one inside a
+    ``FrozenEstimator``); None, for vectors learned by the student, from any other teacher."""
+    teacher = getattr(teacher, "estimator", teacher)
+    return EncoderWordVectors(teacher) if isinstance(teacher, TransformerClassifier) else None
 
 
 # What generator=None, teacher=None and student=None stand for.
@@ -488,6 +510,10 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                     GenerationWarning, stacklevel=3,
                 )
 
+        vector_params = _teacher_vector_params(student)
+        if vector_params:  # the student reads its word vectors out of the fitted teacher
+            student.set_params(**dict.fromkeys(vector_params, _teacher_word_vectors(teacher)))
+
         transfer = kept + texts + unlabeled
         labeled = np.arange(len(kept), len(kept) + len(texts))
         kept_sources = _kept_sources(generated, sources, kept)
@@ -534,6 +560,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                 fit["student_"] = baselines[selected].fit(texts, y_encoded)
                 stage.message = f"fitted the {selected!r} baseline on {len(texts)} texts"
             history["student"] = epoch_history(fit["student_"])
+            if vector_params:
+                # Its vectors are in its weights now: do not keep the teacher alive in it.
+                student.set_params(**dict.fromkeys(vector_params, "teacher"))
 
     def get_params(self, deep=True):
         params = super().get_params(deep=deep)

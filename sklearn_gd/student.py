@@ -4,7 +4,7 @@ import copy
 import json
 import re
 from collections import Counter
-from itertools import chain
+from itertools import chain, islice
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -13,7 +13,8 @@ import torch
 from safetensors.torch import load_file, save_file
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.decomposition import PCA
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, ProgressBar
@@ -34,6 +35,13 @@ __all__ = ["BiLSTMModule", "WordBagModule", "StudentClassifier", "TextCNNModule"
 
 # Lower-cased words and single punctuation marks, as a BERT pre-tokenizer splits them.
 _WORDS = re.compile(r"\w+|[^\w\s]")
+
+
+def _fix_vectors(embedding, vectors):
+    """Copy fixed word vectors (one row per id) into ``embedding`` and freeze it."""
+    with torch.no_grad():
+        embedding.weight.copy_(torch.as_tensor(vectors))
+    embedding.weight.requires_grad_(False)
 
 
 def _masked_max(hidden, mask):
@@ -114,13 +122,24 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         ``"cnn"``: one convolution over 3-word windows, max-pooled.
         ``"bilstm"``: a bidirectional LSTM, max-pooled (the paper's baseline family).
     vocab_size : int, default=16000
-        Most frequent words kept; others map to one unknown-word id.
+        Most frequent words kept; others map to one unknown-word id. With
+        ``word_vectors``, up to as many more words of the encoder's vocabulary are added,
+        so that words absent from the training texts still have a vector.
     embedding_dim : int, default=48
         Size of the word vectors.
     hidden_size : int, default=128
         Convolution filters, or LSTM units per direction (``"bag"`` has no hidden layer).
     dropout : float, default=0.3
         Dropout on word vectors and on the pooled features.
+    word_vectors : None, "teacher" or EncoderWordVectors, default=None
+        Where the word vectors come from. None: learned from the training texts, from a
+        near-zero start. An :class:`~sklearn_gd.word_vectors.EncoderWordVectors`: each
+        word's vector from a finetuned transformer encoder, reduced by PCA to
+        ``embedding_dim`` and kept fixed; only the layers above them are trained. On
+        AG News with 16 labels per class, distilled from generated texts, fixed vectors
+        from the finetuned teacher reached 0.80 validation accuracy against 0.71 for
+        learned ones (``benchmarks/word_vectors.py``). ``"teacher"`` stands for the teacher
+        of a :class:`~sklearn_gd.GenerationDistillationClassifier`, which fills it in.
     max_length : int, default=512
         Texts are truncated to this many words. Long enough for news articles and reviews:
         at 128 words the student read a third of a BBC News article (383 words on average)
@@ -157,7 +176,8 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         The fitted network; ``net_.history_`` holds the loss of each epoch (and the
         held-out ``valid_loss`` with ``early_stopping``).
     vocabulary_ : dict
-        Word to id, learned in ``fit`` (0 is padding, 1 an unknown word).
+        Word to id, learned in ``fit`` (0 is padding, 1 an unknown word), with the
+        encoder's words after the training texts' words when ``word_vectors`` is set.
     n_parameters_ : int
         Number of parameters of the network.
     """
@@ -168,6 +188,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "word_vectors": [None, StrOptions({"teacher"}), HasMethods(["words", "__call__"])],
         "max_length": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -188,6 +209,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         embedding_dim=48,
         hidden_size=128,
         dropout=0.3,
+        word_vectors=None,
         max_length=512,
         epochs=40,
         learning_rate=1e-2,
@@ -204,6 +226,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         self.embedding_dim = embedding_dim
         self.hidden_size = hidden_size
         self.dropout = dropout
+        self.word_vectors = word_vectors
         self.max_length = max_length
         self.epochs = epochs
         self.learning_rate = learning_rate
@@ -231,16 +254,28 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         self : StudentClassifier
         """
         self._validate_params()
+        if isinstance(self.word_vectors, str):
+            raise ValueError(
+                'word_vectors="teacher" is filled in by GenerationDistillationClassifier. '
+                "To fit this student alone, pass word_vectors=EncoderWordVectors(teacher) "
+                "with a fitted TransformerClassifier, or word_vectors=None."
+            )
         texts = check_texts(X, require_words=True)
         resolve_device(self.device)
         targets = self._check_targets(y, len(texts))
         seed = seed_from(self.random_state)  # one draw: split and weights agree
         self.vocabulary_ = self._learn_vocabulary(texts)
+        vectors = None
+        if self.word_vectors is not None:
+            self._add_encoder_words()
+            vectors = self._fixed_vectors()
         if self.architecture == "bag":
             self.idf_ = self._idf(self._ids(texts), len(self.vocabulary_) + 2)
-        self.net_ = self._make_net(self._validation_split(targets, seed))
         with torch_seed(seed):
-            self.net_.fit(self.encode(texts), targets)
+            self.net_ = self._make_net(self._validation_split(targets, seed)).initialize()
+            if vectors is not None:
+                _fix_vectors(self.net_.module_.embedding, vectors)
+            self.net_.partial_fit(self.encode(texts), targets)  # fit would re-initialize
         self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
         return self
 
@@ -298,6 +333,8 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         params = self.get_params()
         if not isinstance(params["random_state"], (int, type(None))):
             params["random_state"] = None  # a RandomState instance does not go into JSON
+        if not isinstance(params["word_vectors"], (str, type(None))):
+            params["word_vectors"] = None  # the vectors are in the weights; the encoder is not
         write_config(folder, "sklearn_gd.StudentClassifier", self.classes_, params=params)
         return str(folder)
 
@@ -374,6 +411,25 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         unknown); ties keep the order of first appearance."""
         counts = Counter(chain.from_iterable(_WORDS.findall(text.lower()) for text in texts))
         return {word: i + 2 for i, (word, _) in enumerate(counts.most_common(self.vocab_size - 2))}
+
+    def _add_encoder_words(self):
+        """Add up to ``vocab_size`` words of the encoder's vocabulary not seen in training."""
+        extra = (word for word in self.word_vectors.words() if word not in self.vocabulary_)
+        for word in islice(extra, self.vocab_size):
+            self.vocabulary_[word] = len(self.vocabulary_) + 2
+
+    def _fixed_vectors(self):
+        """The encoder's vectors of the vocabulary, centred, PCA-reduced to
+        ``embedding_dim`` and scaled to unit variance; zero rows for padding and unknown."""
+        words = sorted(self.vocabulary_, key=self.vocabulary_.get)
+        vectors = np.asarray(self.word_vectors(words), dtype=np.float64)
+        vectors -= vectors.mean(axis=0)
+        n_components = min(self.embedding_dim, *vectors.shape)
+        vectors = PCA(n_components, svd_solver="full").fit_transform(vectors)
+        vectors /= max(vectors.std(), 1e-12)
+        fixed = np.zeros((len(words) + 2, self.embedding_dim), dtype=np.float32)
+        fixed[2:, :n_components] = vectors
+        return fixed
 
     def _ids(self, texts):
         """Word ids, one row per text (its first ``max_length`` words), padded with 0."""

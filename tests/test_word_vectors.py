@@ -1,0 +1,106 @@
+"""Word vectors read out of the finetuned teacher, and the student that keeps them fixed."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from test_classifier import WordMixGenerator, tfidf_teacher
+
+from sklearn_gd import (
+    EncoderWordVectors,
+    GenerationDistillationClassifier,
+    StudentClassifier,
+    TransformerClassifier,
+)
+
+
+@pytest.fixture(scope="module")
+def teacher(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    return TransformerClassifier(tiny_models["encoder"], epochs=8, learning_rate=3e-3,
+                                 batch_size=8, random_state=0).fit(X, y)
+
+
+def without(texts, word):
+    return [" ".join(w for w in text.split() if w.strip(".").lower() != word) for text in texts]
+
+
+def test_encoder_word_vectors_reads_whole_words_and_keeps_them(teacher):
+    vectors = EncoderWordVectors(teacher)
+    words = vectors.words()
+    assert {"striker", "profit", "chip"} <= set(words)
+    assert not any(word.startswith("##") or word.startswith("[") for word in words)
+    assert len(words) == len(set(words))
+    first = vectors(["striker", "profit", "striker"])
+    assert first.shape == (3, teacher.net_.module_.model.config.hidden_size)
+    np.testing.assert_array_equal(first[0], first[2])
+    assert not np.allclose(first[0], first[1])
+    np.testing.assert_array_equal(vectors(["profit"])[0], first[1])  # kept, not recomputed
+    assert set(vectors._vectors) == {"striker", "profit"}
+
+
+def test_encoder_word_vectors_are_shared_by_copies_and_not_pickled(teacher):
+    vectors = EncoderWordVectors(teacher)
+    assert copy.deepcopy(vectors) is vectors  # clone(student) must not copy the teacher
+    restored = pickle.loads(pickle.dumps(vectors))
+    assert restored.encoder is None
+    with pytest.raises(RuntimeError, match="without their encoder"):
+        restored(["striker"])
+
+
+def test_student_keeps_teacher_vectors_fixed_and_knows_words_it_never_saw(teacher, topic_data):
+    X, y, X_test, y_test = topic_data
+    X_train = without(X, "striker")  # a word of the teacher's vocabulary, absent here
+    student = StudentClassifier(epochs=20, word_vectors=EncoderWordVectors(teacher),
+                                random_state=0).fit(X_train, y)
+    assert "striker" not in StudentClassifier(epochs=1).fit(X_train, y).vocabulary_
+    assert "striker" in student.vocabulary_
+    weights = student.net_.module_.embedding.weight
+    assert not weights.requires_grad
+    np.testing.assert_allclose(weights.detach().numpy(), student._fixed_vectors(), atol=1e-6)
+    assert np.abs(weights[student.vocabulary_["striker"]].detach().numpy()).sum() > 0
+    assert float(np.mean(student.predict(X_test) == np.asarray(y_test))) > 0.6  # chance 1/3
+
+
+def test_student_with_word_vectors_saves_and_loads_without_the_teacher(teacher, topic_data,
+                                                                      tmp_path):
+    X, y, X_test, _ = topic_data
+    student = StudentClassifier(epochs=3, word_vectors=EncoderWordVectors(teacher),
+                                random_state=0).fit(X, y)
+    loaded = StudentClassifier.load(student.save(tmp_path / "student"))
+    assert loaded.word_vectors is None
+    np.testing.assert_allclose(loaded.predict_proba(X_test), student.predict_proba(X_test),
+                               atol=1e-6)
+
+
+def test_student_alone_refuses_teacher_placeholder(topic_data):
+    X, y = topic_data[:2]
+    with pytest.raises(ValueError, match="filled in by GenerationDistillationClassifier"):
+        StudentClassifier(word_vectors="teacher").fit(X, y)
+
+
+def test_classifier_gives_the_student_its_teachers_vectors(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    clf = GenerationDistillationClassifier(
+        teacher=TransformerClassifier(tiny_models["encoder"], epochs=3, random_state=0),
+        generator=WordMixGenerator(), n_generated=60, baselines={}, random_state=0,
+        student=StudentClassifier(epochs=3, word_vectors="teacher"),
+    ).fit(X, y)
+    transfer_words = StudentClassifier(epochs=1).fit(
+        clf.generated_texts_ + list(X), np.zeros(clf.n_transfer_, int) + np.arange(
+            clf.n_transfer_) % 2).vocabulary_
+    assert set(transfer_words) < set(clf.student_.vocabulary_)  # encoder words added
+    assert not clf.student_.net_.module_.embedding.weight.requires_grad
+    assert clf.student_.word_vectors == "teacher"  # the teacher is not kept inside it
+    assert b"EncoderWordVectors" not in pickle.dumps(clf.student_)
+
+
+def test_classifier_with_another_teacher_lets_the_student_learn_its_vectors(topic_data):
+    X, y = topic_data[:2]
+    clf = GenerationDistillationClassifier(
+        teacher=tfidf_teacher(), generator=WordMixGenerator(), n_generated=60, baselines={},
+        student=StudentClassifier(epochs=3, word_vectors="teacher"), random_state=0,
+    ).fit(X, y)
+    assert clf.student_.net_.module_.embedding.weight.requires_grad
+    assert clf.student_.word_vectors == "teacher"
