@@ -33,3 +33,22 @@ def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, n_rest=Non
     rest = np.setdiff1d(np.arange(len(texts)), sample)
     valid = np.random.default_rng(0).choice(rest, n_valid, replace=False)
     return list(texts[sample]), labels[sample], list(texts[valid]), labels[valid]
+
+
+def study_point(doc):
+    """Parse the options shared by the validation-split studies (``--data-dir``,
+    ``--dataset``, ``--k``, ``--n-generated``, ``--out``; ``doc``'s first line describes
+    them) and load their labeled sample and validation split.
+
+    Returns ``args, (X, y, X_valid, y_valid)``.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--dataset", default="ag_news")
+    parser.add_argument("--k", type=int, default=16)
+    parser.add_argument("--n-generated", type=int, default=2000)
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    args = parser.parse_args()
+    return args, labeled_sample_and_validation(args.data_dir, args.dataset, args.k)

@@ -9,26 +9,17 @@ validation split: never the test set). Writes ``sample_levers_<dataset>_k<K>.csv
     python benchmarks/sample_levers.py --data-dir ../shared/data --dataset ag_news --k 16
 """
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
-from _results import labeled_sample_and_validation, write_csv  # benchmarks/_results.py
+from _results import study_point, write_csv  # benchmarks/_results.py
 
 from sklearn_gd import CausalLMGenerator, TransformerClassifier
 from sklearn_gd._classifier import default_student
 from sklearn_gd.filtering import filter_generated
 
-parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-parser.add_argument("--data-dir", required=True)
-parser.add_argument("--dataset", default="ag_news")
-parser.add_argument("--k", type=int, default=16)
-parser.add_argument("--n-generated", type=int, default=2000)
-parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
-args = parser.parse_args()
-
-X, y, X_valid, y_valid = labeled_sample_and_validation(args.data_dir, args.dataset, args.k)
+args, (X, y, X_valid, y_valid) = study_point(__doc__)
 teacher = TransformerClassifier(random_state=0).fit(X, y)
 classes = teacher.classes_
 onehot = np.eye(len(classes))[np.searchsorted(classes, y)]

@@ -270,9 +270,14 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     student : classifier or None, default=None
         Classifier whose ``fit`` accepts a 2-D matrix of class probabilities as ``y``.
         None uses :class:`StudentClassifier` (a TF-IDF-weighted bag of words, under
-        1M parameters) with ``early_stopping=True`` and ``learning_rate=3e-3``: trained
-        until its loss against the teacher stops falling on held-out transfer texts, it
-        does not overfit the teacher's mistakes on generated texts.
+        2M parameters) with ``word_vectors="teacher"``, ``early_stopping=True`` and
+        ``learning_rate=1e-2``: its word vectors are read out of the finetuned teacher
+        (:class:`~sklearn_gd.EncoderWordVectors`) and kept fixed, so it
+        knows words that the transfer set never shows it; trained until its loss against
+        the teacher stops falling on held-out transfer texts, it does not overfit the
+        teacher's mistakes on generated texts. Any student parameter
+        ``word_vectors="teacher"`` gets the fitted teacher's vectors, when the teacher is
+        a :class:`TransformerClassifier`; with any other teacher the student learns its own.
     n_generated : int, default=2000
         Texts sampled from the generator, before filtering. More texts give a better
         student and a slower fit; sampling is the slowest stage on a CPU. 0 skips the

@@ -133,7 +133,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         Dropout on word vectors and on the pooled features.
     word_vectors : None, "teacher" or EncoderWordVectors, default=None
         Where the word vectors come from. None: learned from the training texts, from a
-        near-zero start. An :class:`~sklearn_gd.word_vectors.EncoderWordVectors`: each
+        near-zero start. An :class:`~sklearn_gd.EncoderWordVectors`: each
         word's vector from a finetuned transformer encoder, reduced by PCA to
         ``embedding_dim`` and kept fixed; only the layers above them are trained. On
         AG News with 16 labels per class, distilled from generated texts, fixed vectors

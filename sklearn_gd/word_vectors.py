@@ -68,7 +68,7 @@ class EncoderWordVectors:
         new = [word for word in dict.fromkeys(words) if word not in self._vectors]
         for start in range(0, len(new), self.batch_size):
             batch = new[start : start + self.batch_size]
-            self._vectors.update(zip(batch, self._encode(batch)))
+            self._vectors.update(zip(batch, self._encode(batch), strict=True))
         return np.stack([self._vectors[word] for word in words]) if words else np.zeros(
             (0, self.encoder.config.hidden_size), dtype=np.float32)
 
