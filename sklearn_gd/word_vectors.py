@@ -52,11 +52,8 @@ class EncoderWordVectors:
     def words(self):
         """The whole words of the encoder's vocabulary, lower-cased, in vocabulary order."""
         vocabulary = sorted(self.tokenizer.get_vocab().items(), key=lambda item: item[1])
-        words = dict.fromkeys(
-            token.lstrip("▁Ġ").lower() for token, _ in vocabulary
-            if not token.startswith("##") and _WHOLE_WORD.fullmatch(token.lstrip("▁Ġ"))
-        )
-        return list(words)
+        stripped = (token.lstrip("▁Ġ") for token, _ in vocabulary if not token.startswith("##"))
+        return list(dict.fromkeys(word.lower() for word in stripped if _WHOLE_WORD.fullmatch(word)))
 
     def __call__(self, words):
         """Vectors of ``words`` (list of str): an array of shape (len(words), hidden size)."""
@@ -69,8 +66,7 @@ class EncoderWordVectors:
         for start in range(0, len(new), self.batch_size):
             batch = new[start : start + self.batch_size]
             self._vectors.update(zip(batch, self._encode(batch), strict=True))
-        return np.stack([self._vectors[word] for word in words]) if words else np.zeros(
-            (0, self.encoder.config.hidden_size), dtype=np.float32)
+        return np.stack([self._vectors[word] for word in words])
 
     def _encode(self, words):
         encoded = self.tokenizer(words, padding=True, truncation=True, max_length=16,
