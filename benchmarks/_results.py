@@ -14,8 +14,8 @@ def write_csv(path, rows, fieldnames=None):
         writer.writerows(rows)
 
 
-def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, n_rest=None):
-    """The K-per-class labeled sample 0 of ``dataset`` (from its ``splits.json``) and
+def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, seed=0):
+    """The K-per-class labeled sample ``seed`` of ``dataset`` (from its ``splits.json``) and
     ``n_valid`` other training-pool texts as a validation split (never the test set).
 
     Returns ``X, y, X_valid, y_valid`` (lists of texts, arrays of labels).
@@ -29,7 +29,7 @@ def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, n_rest=Non
     folder = Path(data_dir) / dataset
     texts, labels = read_labeled_csv(folder / "train.csv.gz")
     texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
-    sample = json.loads((folder / "splits.json").read_text())["train_rows"][f"k{k}_s0"]
+    sample = json.loads((folder / "splits.json").read_text())["train_rows"][f"k{k}_s{seed}"]
     rest = np.setdiff1d(np.arange(len(texts)), sample)
     valid = np.random.default_rng(0).choice(rest, n_valid, replace=False)
     return list(texts[sample]), labels[sample], list(texts[valid]), labels[valid]

@@ -9,6 +9,7 @@ from ._classifier import (
 from .generator import CausalLMGenerator
 from .hub import ModelNotFoundError, resolve_model
 from .student import StudentClassifier
+from .setfit import SetFitClassifier
 from .teacher import TransformerClassifier
 from .word_vectors import EncoderWordVectors
 
@@ -20,6 +21,7 @@ __all__ = [
     "GenerationWarning",
     "ModelNotFoundError",
     "StudentClassifier",
+    "SetFitClassifier",
     "TransformerClassifier",
     "default_baselines",
     "resolve_model",

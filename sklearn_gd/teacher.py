@@ -239,6 +239,8 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         with torch.inference_mode(), keep_torch_rng():
             for start in range(0, len(texts), chunk):
                 rows = order[start : start + chunk]
-                encoded = self._encode([texts[i] for i in rows])
-                proba[rows] = self.net_.predict_proba(encoded)
+                proba[rows] = self._predict_encoded(self._encode([texts[i] for i in rows]))
         return proba
+
+    def _predict_encoded(self, encoded):
+        return self.net_.predict_proba(encoded)

@@ -4,9 +4,15 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from sklearn_gd import CausalLMGenerator, StudentClassifier, TransformerClassifier
+from sklearn_gd import (
+    CausalLMGenerator,
+    SetFitClassifier,
+    StudentClassifier,
+    TransformerClassifier,
+)
 from sklearn_gd.datasets import load_dataset
 from sklearn_gd.filtering import filter_generated
+from sklearn_gd.setfit import sample_pairs
 
 
 def accuracy(clf, X, y):
@@ -44,6 +50,29 @@ def test_transformer_classifier_is_reproducible(tiny_models, topic_data):
     first = clone(clf).fit(X, y).predict_proba(X_test)
     second = clone(clf).fit(X, y).predict_proba(X_test)
     np.testing.assert_allclose(first, second, atol=1e-6)
+
+
+def test_sample_pairs_are_half_same_class_and_never_self_pairs():
+    y = np.array([0, 0, 0, 1, 1, 2])
+    first, second, same = sample_pairs(y, 400, np.random.RandomState(0))
+    assert same.mean() == 0.5
+    assert np.all((y[first] == y[second]) == same.astype(bool))
+    # A class with one text (2) can only pair it with itself as a positive.
+    positive = same == 1
+    assert np.all((first != second)[positive] | (y[first][positive] == 2))
+
+
+def test_setfit_classifier_learns_from_pairs(tiny_models, topic_data):
+    X, y, X_test, y_test = topic_data
+    params = dict(steps=60, learning_rate=3e-3, batch_size=8, random_state=0)
+    clf = SetFitClassifier(tiny_models["encoder"], **params).fit(X, y)
+    assert list(clf.classes_) == ["money", "sports", "tech"]
+    losses = clf.net_.history[:, "batches", :, "train_loss"][0]
+    assert np.mean(losses[-10:]) < np.mean(losses[:10])  # pairs got easier to tell apart
+    assert accuracy(clf, X_test, y_test) > 0.6  # chance is 1/3
+    # Same seed, same model; predictions come back in input order.
+    again = clone(clf).fit(X, y).predict_proba(X_test[::-1])[::-1]
+    np.testing.assert_allclose(clf.predict_proba(X_test), again, atol=1e-5)
 
 
 # --- generator -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from test_classifier import WordMixGenerator, fast_classifier, tfidf_teacher
 from sklearn_gd import (
     CausalLMGenerator,
     GenerationDistillationClassifier,
+    SetFitClassifier,
     StudentClassifier,
     TransformerClassifier,
 )
@@ -32,6 +33,7 @@ from sklearn_gd._classifier import DEFAULT_COMPONENTS
 ESTIMATORS = [
     GenerationDistillationClassifier(),
     TransformerClassifier(),
+    SetFitClassifier(),
     CausalLMGenerator(),
     StudentClassifier(),
 ]

@@ -1,0 +1,235 @@
+"""SetFitClassifier: SetFit's recipe for few labels, as an sklearn classifier.
+
+Tunstall et al. (2022) finetune a sentence encoder on pairs of labeled texts, pulling the
+embeddings of same-class pairs together and pushing other pairs apart, then fit a logistic
+regression on the embeddings. With 16 texts per class this beats finetuning the encoder
+with a classification head, because pairs give many more training signals than texts.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from skorch import NeuralNet
+from skorch.callbacks import LRScheduler, ProgressBar
+from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+
+from ._utils import (
+    autocast,
+    check_labels,
+    check_texts,
+    quiet_transformers,
+    resolve_device,
+    resolve_dtype,
+    seed_from,
+    torch_seed,
+)
+from .hub import resolve_model
+from .teacher import TransformerClassifier
+
+__all__ = ["SetFitClassifier"]
+
+
+class PairSimilarityModule(torch.nn.Module):
+    """Cosine similarity of the mean-pooled encodings of two texts (a siamese encoder)."""
+
+    def __init__(self, path, dtype=torch.float32, trust_remote_code=False):
+        super().__init__()
+        self.model = AutoModel.from_pretrained(path, trust_remote_code=trust_remote_code)
+        self.dtype = dtype
+
+    def embed(self, input_ids, attention_mask):
+        width = int(attention_mask.sum(dim=1).max())  # trim the batch's common padding
+        input_ids, attention_mask = input_ids[:, :width], attention_mask[:, :width]
+        with autocast(input_ids.device, self.dtype):
+            hidden = self.model(input_ids=input_ids, attention_mask=attention_mask)
+        mask = attention_mask.unsqueeze(-1).float()
+        return (hidden.last_hidden_state.float() * mask).sum(1) / mask.sum(1).clamp(min=1)
+
+    def forward(self, input_ids, attention_mask, other_input_ids, other_attention_mask):
+        return torch.nn.functional.cosine_similarity(
+            self.embed(input_ids, attention_mask),
+            self.embed(other_input_ids, other_attention_mask),
+        )
+
+
+def sample_pairs(y, n_pairs, rng):
+    """``n_pairs`` index pairs of texts, half of the same class and half of different ones.
+
+    Returns ``first, second, same`` (arrays; ``same`` is 1.0 for same-class pairs).
+    """
+    first = rng.randint(len(y), size=n_pairs)
+    same = (np.arange(n_pairs) % 2 == 0).astype(np.float32)
+    second = np.empty(n_pairs, dtype=np.int64)
+    for i, (anchor, positive) in enumerate(zip(first, same, strict=True)):
+        pool = np.flatnonzero((y == y[anchor]) == bool(positive))
+        if positive:
+            pool = pool[pool != anchor] if len(pool) > 1 else pool
+        second[i] = rng.choice(pool)
+    return first, second, same
+
+
+class SetFitClassifier(TransformerClassifier):
+    """A sentence encoder finetuned on pairs of texts, with a logistic-regression head.
+
+    SetFit's recipe: ``steps`` optimizer steps on batches of text pairs (half of them of
+    the same class), with a loss that brings the cosine similarity of their mean-pooled
+    embeddings to 1 for a same-class pair and 0 otherwise; then a
+    :class:`~sklearn.linear_model.LogisticRegression` on the normalised embeddings of the
+    labeled texts. The number of steps, not the number of texts, sets the training time.
+
+    Parameters
+    ----------
+    model : str or path-like, default="sentence-transformers/all-MiniLM-L6-v2"
+        Hub id or local folder of a sentence encoder (mean pooling).
+    max_length : int, default=128
+        Texts are truncated to this many tokens.
+    steps : int, default=150
+        Optimizer steps of pair training (``steps * batch_size`` pairs, one pass).
+    learning_rate : float, default=2e-5
+        Peak learning rate of AdamW for the encoder (SetFit's default).
+    batch_size : int, default=16
+        Pairs per optimisation step (texts per prediction batch times 4).
+    weight_decay : float, default=0.01
+        AdamW weight decay.
+    warmup_fraction : float, default=0.1
+        Fraction of the steps over which the learning rate rises linearly from 0.
+    C : float, default=1.0
+        Inverse regularisation strength of the logistic-regression head.
+    dtype, device, trust_remote_code, random_state, verbose
+        As in :class:`TransformerClassifier`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    net_ : skorch.NeuralNet
+        The fitted pair network; ``net_.module_.model`` is the finetuned encoder.
+    head_ : LogisticRegression
+        The classifier on the normalised embeddings.
+    tokenizer_ : transformers.PreTrainedTokenizerBase
+        The model's tokenizer.
+    model_path_ : str
+        The local folder the model was loaded from.
+    """
+
+    _parameter_constraints = {
+        "model": TransformerClassifier._parameter_constraints["model"],
+        "max_length": [Interval(Integral, 2, None, closed="left")],
+        "steps": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "warmup_fraction": [Interval(Real, 0, 1, closed="both")],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "dtype": [StrOptions({"auto", "float32", "bfloat16"})],
+        "device": [str, None],
+        "trust_remote_code": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        model="sentence-transformers/all-MiniLM-L6-v2",
+        *,
+        max_length=128,
+        steps=150,
+        learning_rate=2e-5,
+        batch_size=16,
+        weight_decay=0.01,
+        warmup_fraction=0.1,
+        C=1.0,
+        dtype="auto",
+        device="auto",
+        trust_remote_code=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.model = model
+        self.max_length = max_length
+        self.steps = steps
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.weight_decay = weight_decay
+        self.warmup_fraction = warmup_fraction
+        self.C = C
+        self.dtype = dtype
+        self.device = device
+        self.trust_remote_code = trust_remote_code
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def fit(self, X, y):
+        """Finetune the encoder on pairs of texts ``X``, then fit the head on labels ``y``."""
+        self._validate_params()
+        texts = check_texts(X, require_words=True)
+        self.classes_, y_encoded = check_labels(y, len(texts))
+        seed = seed_from(self.random_state)
+        device = resolve_device(self.device)
+        self.model_path_ = resolve_model(self.model)
+        with quiet_transformers(self.verbose):
+            self.tokenizer_ = AutoTokenizer.from_pretrained(
+                self.model_path_, trust_remote_code=self.trust_remote_code
+            )
+        encoded = self._encode(texts)
+        first, second, same = sample_pairs(
+            y_encoded, self.steps * self.batch_size, check_random_state(seed))
+        pairs = {"input_ids": encoded["input_ids"][first],
+                 "attention_mask": encoded["attention_mask"][first],
+                 "other_input_ids": encoded["input_ids"][second],
+                 "other_attention_mask": encoded["attention_mask"][second]}
+        callbacks = [
+            LRScheduler(
+                policy=get_linear_schedule_with_warmup,
+                num_warmup_steps=int(self.warmup_fraction * self.steps),
+                num_training_steps=self.steps,
+                step_every="batch",
+            )
+        ]
+        if self.verbose >= 2:
+            callbacks.append(ProgressBar())
+        self.net_ = NeuralNet(
+            PairSimilarityModule,
+            module__path=self.model_path_,
+            module__dtype=resolve_dtype(self.dtype, device),
+            module__trust_remote_code=self.trust_remote_code,
+            criterion=torch.nn.MSELoss,
+            optimizer=torch.optim.AdamW,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.learning_rate,
+            max_epochs=1,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            train_split=None,
+            callbacks=callbacks,
+            device=device,
+            verbose=int(self.verbose >= 1),
+        )
+        with torch_seed(seed), quiet_transformers(self.verbose):
+            self.net_.fit(pairs, same)
+        self.head_ = LogisticRegression(C=self.C, max_iter=1000).fit(
+            self._embeddings(encoded), y_encoded)
+        return self
+
+    def _encode(self, texts):
+        encoded = super()._encode(texts)
+        return {key: encoded[key] for key in ("input_ids", "attention_mask")}
+
+    def _embeddings(self, encoded):
+        module = self.net_.module_.eval()
+        rows = []
+        with torch.inference_mode():
+            for start in range(0, len(encoded["input_ids"]), 4 * self.batch_size):
+                batch = {key: torch.as_tensor(value[start : start + 4 * self.batch_size],
+                                              device=self.net_.device)
+                         for key, value in encoded.items()}
+                rows.append(module.embed(**batch).cpu().numpy())
+        embeddings = np.vstack(rows)
+        return embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+
+    def _predict_encoded(self, encoded):
+        return self.head_.predict_proba(self._embeddings(encoded))
