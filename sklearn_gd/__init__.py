@@ -8,8 +8,8 @@ from ._classifier import (
 )
 from .generator import CausalLMGenerator
 from .hub import ModelNotFoundError, resolve_model
-from .student import StudentClassifier
 from .setfit import SetFitClassifier
+from .student import StudentClassifier
 from .teacher import TransformerClassifier
 from .word_vectors import EncoderWordVectors
 
