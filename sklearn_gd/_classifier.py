@@ -29,6 +29,7 @@ from ._utils import (
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
 from .hub import resolve_model
+from .setfit import SetFitClassifier
 from .student import StudentClassifier
 from .teacher import TransformerClassifier
 from .word_vectors import EncoderWordVectors
@@ -132,8 +133,9 @@ def _teacher_vector_params(student):
 
 
 def _teacher_word_vectors(teacher):
-    """Word vectors from a fitted :class:`TransformerClassifier` teacher (also one inside a
-    ``FrozenEstimator``); None, for vectors learned by the student, from any other teacher."""
+    """Word vectors from a fitted :class:`TransformerClassifier` or :class:`SetFitClassifier`
+    teacher (also one inside a ``FrozenEstimator``); None, for vectors learned by the
+    student, from any other teacher."""
     teacher = getattr(teacher, "estimator", teacher)
     return EncoderWordVectors(teacher) if isinstance(teacher, TransformerClassifier) else None
 
@@ -141,7 +143,7 @@ def _teacher_word_vectors(teacher):
 # What generator=None, teacher=None and student=None stand for.
 DEFAULT_COMPONENTS = {
     "generator": default_generator,
-    "teacher": TransformerClassifier,
+    "teacher": SetFitClassifier,
     "student": default_student,
 }
 
@@ -265,8 +267,11 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     teacher : classifier or None, default=None
         Any classifier taking a list of texts with ``predict_proba`` (a Hugging Face model
         through :class:`TransformerClassifier`, or e.g. a TF-IDF + LogisticRegression
-        pipeline). None uses :class:`TransformerClassifier` (MiniLM-L6). A teacher
-        wrapped in :class:`sklearn.frozen.FrozenEstimator` is used as it is, not refitted.
+        pipeline). None uses :class:`SetFitClassifier`: MiniLM-L6 trained on pairs of
+        labeled texts, with a logistic-regression head. On validation splits it beat
+        MiniLM-L6 finetuned with a classification head by 7 points at SST-2 K=16 and by
+        about 2 at AG News K=100 (``benchmarks/teacher_setfit.py``). A teacher wrapped in
+        :class:`sklearn.frozen.FrozenEstimator` is used as it is, not refitted.
     student : classifier or None, default=None
         Classifier whose ``fit`` accepts a 2-D matrix of class probabilities as ``y``.
         None uses :class:`StudentClassifier` (a TF-IDF-weighted bag of words, under
@@ -277,7 +282,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         the teacher stops falling on held-out transfer texts, it does not overfit the
         teacher's mistakes on generated texts. Any student parameter
         ``word_vectors="teacher"`` gets the fitted teacher's vectors, when the teacher is
-        a :class:`TransformerClassifier`; with any other teacher the student learns its own.
+        a :class:`TransformerClassifier` or :class:`SetFitClassifier`; with any other
+        teacher the student learns its own.
     n_generated : int, default=2000
         Texts sampled from the generator, before filtering. More texts give a better
         student and a slower fit; sampling is the slowest stage on a CPU. 0 skips the

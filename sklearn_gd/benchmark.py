@@ -30,10 +30,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
-from ._classifier import GenerationDistillationClassifier
+from ._classifier import DEFAULT_COMPONENTS, GenerationDistillationClassifier
 from .generator import CausalLMGenerator
 from .student import StudentClassifier
-from .teacher import TransformerClassifier
 
 __all__ = ["SYSTEMS", "BenchmarkDataError", "main", "read_results", "run_benchmark"]
 
@@ -374,7 +373,8 @@ def _timed_fit(model, *args, **kwargs):
 
 def _teacher(model, seed, verbose):
     params = {"random_state": seed, "verbose": int(verbose)}
-    return TransformerClassifier(model, **params) if model else TransformerClassifier(**params)
+    teacher = DEFAULT_COMPONENTS["teacher"]
+    return teacher(model, **params) if model else teacher(**params)
 
 
 def _run_system(system, X, y, X_test, y_test, seed, teacher, teacher_s, n_generated,

@@ -10,6 +10,7 @@ from test_classifier import WordMixGenerator, tfidf_teacher
 from sklearn_gd import (
     EncoderWordVectors,
     GenerationDistillationClassifier,
+    SetFitClassifier,
     StudentClassifier,
     TransformerClassifier,
 )
@@ -80,10 +81,14 @@ def test_student_alone_refuses_teacher_placeholder(topic_data):
         StudentClassifier(word_vectors="teacher").fit(X, y)
 
 
-def test_classifier_gives_the_student_its_teachers_vectors(tiny_models, topic_data):
+@pytest.mark.parametrize("teacher", [
+    lambda path: TransformerClassifier(path, epochs=3, random_state=0),
+    lambda path: SetFitClassifier(path, steps=10, random_state=0),
+], ids=["finetuned", "setfit"])
+def test_classifier_gives_the_student_its_teachers_vectors(teacher, tiny_models, topic_data):
     X, y = topic_data[:2]
     clf = GenerationDistillationClassifier(
-        teacher=TransformerClassifier(tiny_models["encoder"], epochs=3, random_state=0),
+        teacher=teacher(tiny_models["encoder"]),
         generator=WordMixGenerator(), n_generated=60, baselines={}, random_state=0,
         student=StudentClassifier(epochs=3, word_vectors="teacher"),
     ).fit(X, y)
