@@ -258,7 +258,8 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             raise ValueError(
                 'word_vectors="teacher" is filled in by GenerationDistillationClassifier. '
                 "To fit this student alone, pass word_vectors=EncoderWordVectors(teacher) "
-                "with a fitted TransformerClassifier, or word_vectors=None."
+                "with a fitted SetFitClassifier or TransformerClassifier, or "
+                "word_vectors=None."
             )
         texts = check_texts(X, require_words=True)
         resolve_device(self.device)

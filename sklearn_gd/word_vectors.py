@@ -21,7 +21,8 @@ _WHOLE_WORD = re.compile(r"[^\W_]+")
 
 
 class EncoderWordVectors:
-    """One vector per word from a fitted :class:`~sklearn_gd.TransformerClassifier`.
+    """One vector per word from a fitted :class:`~sklearn_gd.TransformerClassifier` or
+    :class:`~sklearn_gd.SetFitClassifier` (its encoder, ``net_.module_.model``).
 
     Calling it on a list of words runs each word alone through the teacher's finetuned
     encoder and averages the outputs of its tokens (special tokens left out). Vectors are
@@ -36,7 +37,7 @@ class EncoderWordVectors:
 
     Parameters
     ----------
-    teacher : TransformerClassifier
+    teacher : TransformerClassifier or SetFitClassifier
         A fitted teacher.
     batch_size : int, default=512
         Words per forward pass.
