@@ -480,8 +480,6 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                              texts, y_encoded, unlabeled)
         for attr in ("teacher_", "generator_", "student_"):
             self.__dict__.pop(attr, None)  # a refit must not keep the previous fit's models
-        if self.keep_teacher:
-            fit["teacher_"] = teacher
         if self.keep_generator and memory.location is None and self.n_generated > 0:
             fit["generator_"] = generator
         self.__dict__.update(fit)
@@ -493,6 +491,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         labels = classes[y_encoded]  # y as the user gave it, as an array
         with self._stage(fit, "teacher") as stage:
             teacher = memory.cache(_fit_teacher)(teacher, texts, labels)
+            if self.keep_teacher:  # the fitted one: from the cache, it is another object
+                fit["teacher_"] = teacher
             history["teacher"] = epoch_history(teacher)
             _teacher_classes(teacher, classes)  # before the generator, not after it
             stage.message = f"fitted {type(teacher).__name__} on {len(texts)} texts"

@@ -170,9 +170,11 @@ def test_memory_skips_teacher_and_generator_on_refit(topic_data, tmp_path):
     X, y, X_test, _ = topic_data
     FIT_CALLS.clear()
     clf = fast_classifier(n_generated=50, memory=str(tmp_path), alpha=0.5).fit(X, y)
-    refit = fast_classifier(n_generated=50, memory=str(tmp_path), alpha=0.9).fit(X, y)
+    refit = fast_classifier(n_generated=50, memory=str(tmp_path), alpha=0.9,
+                            keep_teacher=True).fit(X, y)
     assert len(FIT_CALLS) == 1  # the generator was fitted once, then read from the cache
     assert clf.generated_texts_ == refit.generated_texts_
+    assert refit.teacher_.predict(X_test).shape == (len(X_test),)  # the cached, fitted one
     fast_classifier(n_generated=50, memory=str(tmp_path), random_state=1).fit(X, y)
     assert len(FIT_CALLS) == 2  # another seed is another cache entry
 

@@ -10,7 +10,7 @@ from transformers import AutoConfig
 from sklearn_gd import (
     CausalLMGenerator,
     GenerationDistillationClassifier,
-    TransformerClassifier,
+    SetFitClassifier,
     resolve_model,
 )
 from sklearn_gd.datasets import load_dataset
@@ -38,7 +38,7 @@ def test_real_pipeline_learns(ag_news_small):
     X, y, X_test, y_test = ag_news_small
     clf = GenerationDistillationClassifier(
         generator=CausalLMGenerator(epochs=1, max_new_tokens=48),
-        teacher=TransformerClassifier(epochs=6),
+        teacher=SetFitClassifier(steps=60),  # the default teacher, on a shorter budget
         n_generated=192, keep_teacher=True, random_state=0,
     ).fit(X, y)
     # The generator wrote usable text: most samples survive the filter.
