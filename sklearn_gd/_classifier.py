@@ -29,7 +29,6 @@ from ._utils import (
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
 from .hub import resolve_model
-from .setfit import SetFitClassifier
 from .student import StudentClassifier
 from .teacher import TransformerClassifier
 from .word_vectors import EncoderWordVectors
@@ -143,7 +142,7 @@ def _teacher_word_vectors(teacher):
 # What generator=None, teacher=None and student=None stand for.
 DEFAULT_COMPONENTS = {
     "generator": default_generator,
-    "teacher": SetFitClassifier,
+    "teacher": TransformerClassifier,
     "student": default_student,
 }
 
@@ -267,10 +266,11 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     teacher : classifier or None, default=None
         Any classifier taking a list of texts with ``predict_proba`` (a Hugging Face model
         through :class:`TransformerClassifier`, or e.g. a TF-IDF + LogisticRegression
-        pipeline). None uses :class:`SetFitClassifier`: MiniLM-L6 trained on pairs of
-        labeled texts, with a logistic-regression head. On validation splits it beat
-        MiniLM-L6 finetuned with a classification head by 7 points at SST-2 K=16 and by
-        about 2 at AG News K=100 (``benchmarks/teacher_setfit.py``). A teacher wrapped in
+        pipeline). None uses :class:`TransformerClassifier` (MiniLM-L6 finetuned with a
+        classification head). :class:`SetFitClassifier` is a more accurate teacher with
+        few labels (7 points more at SST-2 K=16 on validation splits), but its softer
+        probabilities distill into a less accurate student at AG News
+        (``benchmarks/results/benchmark_setfit_teacher``). A teacher wrapped in
         :class:`sklearn.frozen.FrozenEstimator` is used as it is, not refitted.
     student : classifier or None, default=None
         Classifier whose ``fit`` accepts a 2-D matrix of class probabilities as ``y``.

@@ -30,13 +30,16 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
-from ._classifier import DEFAULT_COMPONENTS, GenerationDistillationClassifier
+from ._classifier import GenerationDistillationClassifier
 from .generator import CausalLMGenerator
+from .setfit import SetFitClassifier
 from .student import StudentClassifier
+from .teacher import TransformerClassifier
 
 __all__ = ["SYSTEMS", "BenchmarkDataError", "main", "read_results", "run_benchmark"]
 
 SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "gd", "gd_real_pool")
+TEACHERS = {"finetuned": TransformerClassifier, "setfit": SetFitClassifier}
 # Stages of GenerationDistillationClassifier.stage_times_ ("guard": the check against
 # baselines); a stage that a version of the classifier does not have is left empty.
 STAGES = ("teacher", "generator", "filter", "soft-label", "guard", "student")
@@ -270,8 +273,9 @@ def _check_positions(path, key, n_rows, positions):
 
 def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="text",
                   label_column="label", k=(16, 100), seeds=(0,), n_generated=None,
-                  systems=SYSTEMS, teacher_model=None, generator_model=None,
-                  output_dir="benchmark_results", name=None, verbose=False):
+                  systems=SYSTEMS, teacher="finetuned", teacher_model=None,
+                  generator_model=None, output_dir="benchmark_results", name=None,
+                  verbose=False):
     """Fit and score every system for every K and seed; write the results as they come.
 
     Parameters
@@ -297,6 +301,9 @@ def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="
         uses the classifier's default.
     systems : sequence of str, default=SYSTEMS
         Which of ``SYSTEMS`` to run.
+    teacher : {"finetuned", "setfit"}, default="finetuned"
+        The teacher of the ``teacher``, ``gd`` and ``gd_real_pool`` rows:
+        :class:`TransformerClassifier` (the library's default) or :class:`SetFitClassifier`.
     teacher_model, generator_model : str, default=None
         Model ids or folders of the teacher and the generator. None uses the defaults.
     output_dir : str or path-like, default="benchmark_results"
@@ -312,6 +319,9 @@ def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="
     rows : list of dict
         The rows of this run.
     """
+    if teacher not in TEACHERS:
+        raise BenchmarkDataError(f"unknown teacher {teacher!r}; choose from {list(TEACHERS)}.")
+    teacher_class = TEACHERS[teacher]
     unknown = sorted(set(systems) - set(SYSTEMS))
     if unknown:
         raise BenchmarkDataError(f"unknown systems {unknown}; choose from {list(SYSTEMS)}.")
@@ -341,7 +351,8 @@ def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="
                 continue
             if system in ("teacher", "gd", "gd_real_pool") and teacher is None:
                 # Fitted once, shared by the teacher, gd and gd_real_pool rows.
-                teacher, teacher_s = _timed_fit(_teacher(teacher_model, seed, verbose), X, y)
+                teacher, teacher_s = _timed_fit(
+                    _teacher(teacher_class, teacher_model, seed, verbose), X, y)
             # Samples asked for (gd), or real pool texts (gd_real_pool).
             n = {"n_generated": n_generated} if system in ("gd", "gd_real_pool") else {}
             row = {**base, **n, "system": system,
@@ -371,9 +382,8 @@ def _timed_fit(model, *args, **kwargs):
     return model, time.perf_counter() - start
 
 
-def _teacher(model, seed, verbose):
+def _teacher(teacher, model, seed, verbose):
     params = {"random_state": seed, "verbose": int(verbose)}
-    teacher = DEFAULT_COMPONENTS["teacher"]
     return teacher(model, **params) if model else teacher(**params)
 
 
@@ -456,6 +466,9 @@ def build_parser():
         "(default: %(default)s)")
     add("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS), metavar="SYSTEM",
         help=f"systems to run, among {', '.join(SYSTEMS)} (default: all)")
+    add("--teacher", choices=list(TEACHERS), default="finetuned",
+        help="teacher: finetuned (TransformerClassifier, the library's default) or setfit "
+        "(SetFitClassifier) (default: %(default)s)")
     add("--teacher-model", default=None, metavar="MODEL",
         help="Hub id or folder of the teacher (default: the library's, MiniLM-L6)")
     add("--generator-model", default=None, metavar="MODEL",
@@ -481,7 +494,8 @@ def main(argv=None):
             args.train, test=args.test, test_size=args.test_size, splits=args.splits,
             text_column=args.text_column, label_column=args.label_column, k=args.k,
             seeds=args.seeds, n_generated=args.n_generated, systems=args.systems,
-            teacher_model=args.teacher_model, generator_model=args.generator_model,
+            teacher=args.teacher, teacher_model=args.teacher_model,
+            generator_model=args.generator_model,
             output_dir=args.output_dir, name=args.name, verbose=args.verbose,
         )
     except BenchmarkDataError as error:

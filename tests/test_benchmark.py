@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import make_texts
 
-from sklearn_gd import StudentClassifier, TransformerClassifier
+from sklearn_gd import SetFitClassifier, StudentClassifier, TransformerClassifier
 from sklearn_gd.benchmark import SYSTEMS, BenchmarkDataError, main, read_results, run_benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +69,19 @@ def test_all_systems_two_seeds(tiny_models, train_csv, tmp_path, capsys, monkeyp
     assert len(read_results(out / "results.csv")) == 2 * len(SYSTEMS)
     table_rows = (out / "results.md").read_text().splitlines()[2:]
     assert sum(row.split(" | ")[3] == "tfidf_lr" for row in table_rows) == 2
+
+
+def test_setfit_teacher_option(tiny_models, train_csv, tmp_path, monkeypatch):
+    fitted = []
+    fit = SetFitClassifier.fit
+    monkeypatch.setattr(SetFitClassifier, "fit", lambda self, X, y: fitted.append(self) or
+                        fit(self, X, y))
+    monkeypatch.setitem(SetFitClassifier.__init__.__kwdefaults__, "steps", 5)
+    main(["--train", str(train_csv), "--k", "5", "--systems", "teacher", "--teacher", "setfit",
+          "--teacher-model", tiny_models["encoder"], "--output-dir", str(tmp_path)])
+    (row,) = read_results(tmp_path / "results.csv")
+    assert row["system"] == "teacher" and 0 <= float(row["accuracy"]) <= 1
+    assert len(fitted) == 1 and fitted[0].steps == 5
 
 
 def test_splits_select_the_labeled_sample_and_test_rows(tmp_path):

@@ -72,7 +72,7 @@ def test_nested_params_reach_the_components():
 def test_default_components_expose_their_params():
     clf = GenerationDistillationClassifier()
     params = clf.get_params(deep=True)
-    assert params["teacher__learning_rate"] == SetFitClassifier().learning_rate
+    assert params["teacher__learning_rate"] == TransformerClassifier().learning_rate
     assert params["generator__top_p"] == CausalLMGenerator().top_p
     assert params["student__hidden_size"] == StudentClassifier().hidden_size
     # The distillation defaults: label-conditioned samples, a student stopped early.

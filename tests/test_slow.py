@@ -11,6 +11,7 @@ from sklearn_gd import (
     CausalLMGenerator,
     GenerationDistillationClassifier,
     SetFitClassifier,
+    TransformerClassifier,
     resolve_model,
 )
 from sklearn_gd.datasets import load_dataset
@@ -38,7 +39,7 @@ def test_real_pipeline_learns(ag_news_small):
     X, y, X_test, y_test = ag_news_small
     clf = GenerationDistillationClassifier(
         generator=CausalLMGenerator(epochs=1, max_new_tokens=48),
-        teacher=SetFitClassifier(steps=60),  # the default teacher, on a shorter budget
+        teacher=TransformerClassifier(epochs=6),
         n_generated=192, keep_teacher=True, random_state=0,
     ).fit(X, y)
     # The generator wrote usable text: most samples survive the filter.
@@ -47,3 +48,9 @@ def test_real_pipeline_learns(ag_news_small):
     student_accuracy = np.mean(clf.predict(X_test) == y_test)
     assert teacher_accuracy > 0.6, teacher_accuracy  # chance is 0.25
     assert student_accuracy > 0.45, student_accuracy
+
+
+def test_real_setfit_teacher_learns_from_pairs(ag_news_small):
+    X, y, X_test, y_test = ag_news_small
+    teacher = SetFitClassifier(steps=40, random_state=0).fit(X, y)
+    assert np.mean(teacher.predict(X_test) == y_test) > 0.6  # chance is 0.25
