@@ -1,8 +1,9 @@
-"""The default classifier at several soft-target temperatures, on a validation split.
+"""The classifier with the SetFit teacher at several soft-target temperatures, on a
+validation split.
 
-The default SetFit teacher's logistic-regression head gives soft probabilities (mean top
-probability about 0.7 on SST-2). This fits the default ``GenerationDistillationClassifier``
-on one labeled sample at each ``--temperatures`` value (the teacher and the samples are
+The logistic-regression head of :class:`SetFitClassifier` gives soft probabilities (mean
+top probability about 0.7 on SST-2). This fits ``GenerationDistillationClassifier`` with
+``teacher=SetFitClassifier()`` (other components the defaults) on one labeled sample at each ``--temperatures`` value (the teacher and the samples are
 fitted once and read from a joblib cache after that) and scores the student and the
 teacher on 1,000 other training-pool texts (never the test set). Appends one row per
 temperature to ``soft_target_temperature.csv``::
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from _results import labeled_sample_and_validation  # benchmarks/_results.py
 
-from sklearn_gd import GenerationDistillationClassifier
+from sklearn_gd import GenerationDistillationClassifier, SetFitClassifier
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)
@@ -43,7 +44,8 @@ if not path.exists():
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(",".join(fields) + "\n")
 for temperature in args.temperatures:
-    clf = GenerationDistillationClassifier(temperature=temperature, keep_teacher=True,
+    clf = GenerationDistillationClassifier(teacher=SetFitClassifier(),
+                                           temperature=temperature, keep_teacher=True,
                                            memory=memory, random_state=args.seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a DistillationWarning is recorded in selected_
