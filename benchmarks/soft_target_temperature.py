@@ -3,9 +3,10 @@ validation split.
 
 The logistic-regression head of :class:`SetFitClassifier` gives soft probabilities (mean
 top probability about 0.7 on SST-2). This fits ``GenerationDistillationClassifier`` with
-``teacher=SetFitClassifier()`` (other components the defaults) on one labeled sample at each ``--temperatures`` value (the teacher and the samples are
-fitted once and read from a joblib cache after that) and scores the student and the
-teacher on 1,000 other training-pool texts (never the test set). Appends one row per
+``teacher=SetFitClassifier()`` (other components the defaults) on one labeled sample at
+each ``--temperatures`` value (the teacher and the samples are fitted once and read from
+a joblib cache after that) and scores the student and the teacher on 1,000 other
+training-pool texts (never the test set). Appends one row per
 temperature to ``soft_target_temperature.csv``::
 
     python benchmarks/soft_target_temperature.py --data-dir ../shared/data \\
