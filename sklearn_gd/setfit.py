@@ -12,10 +12,9 @@ import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from skorch import NeuralNet
-from skorch.callbacks import LRScheduler, ProgressBar
-from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoModel, AutoTokenizer
 
 from ._utils import (
     autocast,
@@ -117,19 +116,11 @@ class SetFitClassifier(TransformerClassifier):
     """
 
     _parameter_constraints = {
-        "model": TransformerClassifier._parameter_constraints["model"],
-        "max_length": [Interval(Integral, 2, None, closed="left")],
+        **{name: constraint
+           for name, constraint in TransformerClassifier._parameter_constraints.items()
+           if name not in ("epochs", "min_steps")},
         "steps": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "warmup_fraction": [Interval(Real, 0, 1, closed="both")],
         "C": [Interval(Real, 0, None, closed="neither")],
-        "dtype": [StrOptions({"auto", "float32", "bfloat16"})],
-        "device": [str, None],
-        "trust_remote_code": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -182,16 +173,7 @@ class SetFitClassifier(TransformerClassifier):
                  "attention_mask": encoded["attention_mask"][first],
                  "other_input_ids": encoded["input_ids"][second],
                  "other_attention_mask": encoded["attention_mask"][second]}
-        callbacks = [
-            LRScheduler(
-                policy=get_linear_schedule_with_warmup,
-                num_warmup_steps=int(self.warmup_fraction * self.steps),
-                num_training_steps=self.steps,
-                step_every="batch",
-            )
-        ]
-        if self.verbose >= 2:
-            callbacks.append(ProgressBar())
+        callbacks = self._schedule(self.steps)
         self.net_ = NeuralNet(
             PairSimilarityModule,
             module__path=self.model_path_,

@@ -186,16 +186,7 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         if self.epochs == "auto":
             self.epochs_ = int(np.clip(-(-self.min_steps // steps_per_epoch), 3, 50))
         steps = self.epochs_ * steps_per_epoch
-        callbacks = [
-            LRScheduler(
-                policy=get_linear_schedule_with_warmup,
-                num_warmup_steps=int(self.warmup_fraction * steps),
-                num_training_steps=steps,
-                step_every="batch",
-            )
-        ]
-        if self.verbose >= 2:
-            callbacks.append(ProgressBar())
+        callbacks = self._schedule(steps)
         self.net_ = NeuralNetClassifier(
             SequenceClassificationModule,
             module__path=self.model_path_,
@@ -219,6 +210,20 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         with torch_seed(seed_from(self.random_state)), quiet_transformers(self.verbose):
             self.net_.fit(self._encode(texts), y_encoded.astype(np.int64))
         return self
+
+    def _schedule(self, steps):
+        """skorch callbacks: linear warm-up and decay over ``steps``, progress bars."""
+        callbacks = [
+            LRScheduler(
+                policy=get_linear_schedule_with_warmup,
+                num_warmup_steps=int(self.warmup_fraction * steps),
+                num_training_steps=steps,
+                step_every="batch",
+            )
+        ]
+        if self.verbose >= 2:
+            callbacks.append(ProgressBar())
+        return callbacks
 
     def _encode(self, texts):
         encoded = self.tokenizer_(
