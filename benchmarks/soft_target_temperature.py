@@ -30,6 +30,8 @@ parser.add_argument("--dataset", default="sst2")
 parser.add_argument("--k", type=int, default=16)
 parser.add_argument("--seed", type=int, default=1)
 parser.add_argument("--temperatures", nargs="+", type=float, default=[1.0, 0.5, 0.25])
+parser.add_argument("--setfit-C", type=float, default=1.0,
+                    help="C of the SetFit teacher's logistic-regression head (default: 1.0)")
 parser.add_argument("--memory", default=None, help="joblib cache folder (default: temporary)")
 parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
 args = parser.parse_args()
@@ -38,14 +40,14 @@ X, y, X_valid, y_valid = labeled_sample_and_validation(
     args.data_dir, args.dataset, args.k, seed=args.seed)
 memory = args.memory or tempfile.mkdtemp()
 path = Path(args.out) / "soft_target_temperature.csv"
-fields = ["dataset", "k", "seed", "temperature", "teacher_valid_accuracy",
+fields = ["dataset", "k", "seed", "setfit_C", "temperature", "teacher_valid_accuracy",
           "teacher_mean_top_probability", "student_valid_accuracy", "selected",
           "student_epochs"]
 if not path.exists():
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(",".join(fields) + "\n")
 for temperature in args.temperatures:
-    clf = GenerationDistillationClassifier(teacher=SetFitClassifier(),
+    clf = GenerationDistillationClassifier(teacher=SetFitClassifier(C=args.setfit_C),
                                            temperature=temperature, keep_teacher=True,
                                            memory=memory, random_state=args.seed)
     with warnings.catch_warnings():
@@ -53,7 +55,7 @@ for temperature in args.temperatures:
         clf.fit(X, y)
     proba = clf.teacher_.predict_proba(X_valid)
     row = dict(zip(fields, [
-        args.dataset, args.k, args.seed, temperature,
+        args.dataset, args.k, args.seed, args.setfit_C, temperature,
         round(float(np.mean(clf.teacher_.classes_[proba.argmax(1)] == y_valid)), 4),
         round(float(proba.max(axis=1).mean()), 3),
         round(float(np.mean(clf.predict(X_valid) == y_valid)), 4), clf.selected_,
