@@ -11,22 +11,19 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from skorch import NeuralNet
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoModel
 
 from ._utils import (
     autocast,
-    check_labels,
-    check_texts,
     quiet_transformers,
-    resolve_device,
     resolve_dtype,
     seed_from,
     torch_seed,
 )
-from .hub import resolve_model
 from .teacher import TransformerClassifier
 
 __all__ = ["SetFitClassifier"]
@@ -62,11 +59,13 @@ def sample_pairs(y, n_pairs, rng):
     """
     first = rng.randint(len(y), size=n_pairs)
     same = (np.arange(n_pairs) % 2 == 0).astype(np.float32)
+    members = {label: np.flatnonzero(y == label) for label in np.unique(y)}
+    others = {label: np.flatnonzero(y != label) for label in members}
     second = np.empty(n_pairs, dtype=np.int64)
     for i, (anchor, positive) in enumerate(zip(first, same, strict=True)):
-        pool = np.flatnonzero((y == y[anchor]) == bool(positive))
-        if positive:
-            pool = pool[pool != anchor] if len(pool) > 1 else pool
+        pool = members[y[anchor]] if positive else others[y[anchor]]
+        if positive and len(pool) > 1:  # a lone text of its class pairs with itself
+            pool = pool[pool != anchor]
         second[i] = rng.choice(pool)
     return first, second, same
 
@@ -156,16 +155,8 @@ class SetFitClassifier(TransformerClassifier):
 
     def fit(self, X, y):
         """Finetune the encoder on pairs of texts ``X``, then fit the head on labels ``y``."""
-        self._validate_params()
-        texts = check_texts(X, require_words=True)
-        self.classes_, y_encoded = check_labels(y, len(texts))
+        texts, y_encoded, device = self._start_fit(X, y)
         seed = seed_from(self.random_state)
-        device = resolve_device(self.device)
-        self.model_path_ = resolve_model(self.model)
-        with quiet_transformers(self.verbose):
-            self.tokenizer_ = AutoTokenizer.from_pretrained(
-                self.model_path_, trust_remote_code=self.trust_remote_code
-            )
         encoded = self._encode(texts)
         first, second, same = sample_pairs(
             y_encoded, self.steps * self.batch_size, check_random_state(seed))
@@ -210,8 +201,7 @@ class SetFitClassifier(TransformerClassifier):
                                               device=self.net_.device)
                          for key, value in encoded.items()}
                 rows.append(module.embed(**batch).cpu().numpy())
-        embeddings = np.vstack(rows)
-        return embeddings / np.maximum(np.linalg.norm(embeddings, axis=1, keepdims=True), 1e-12)
+        return normalize(np.vstack(rows))
 
     def _predict_encoded(self, encoded):
         return self.head_.predict_proba(self._embeddings(encoded))

@@ -172,15 +172,7 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         -------
         self : TransformerClassifier
         """
-        self._validate_params()
-        texts = check_texts(X, require_words=True)
-        self.classes_, y_encoded = check_labels(y, len(texts))
-        device = resolve_device(self.device)
-        self.model_path_ = resolve_model(self.model)
-        with quiet_transformers(self.verbose):
-            self.tokenizer_ = AutoTokenizer.from_pretrained(
-                self.model_path_, trust_remote_code=self.trust_remote_code
-            )
+        texts, y_encoded, device = self._start_fit(X, y)
         steps_per_epoch = -(-len(texts) // self.batch_size)
         self.epochs_ = self.epochs
         if self.epochs == "auto":
@@ -210,6 +202,20 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
         with torch_seed(seed_from(self.random_state)), quiet_transformers(self.verbose):
             self.net_.fit(self._encode(texts), y_encoded.astype(np.int64))
         return self
+
+    def _start_fit(self, X, y):
+        """Check the parameters and data, set ``classes_``, ``model_path_`` and
+        ``tokenizer_``; return the texts, the encoded labels and the torch device."""
+        self._validate_params()
+        texts = check_texts(X, require_words=True)
+        self.classes_, y_encoded = check_labels(y, len(texts))
+        device = resolve_device(self.device)
+        self.model_path_ = resolve_model(self.model)
+        with quiet_transformers(self.verbose):
+            self.tokenizer_ = AutoTokenizer.from_pretrained(
+                self.model_path_, trust_remote_code=self.trust_remote_code
+            )
+        return texts, y_encoded, device
 
     def _schedule(self, steps):
         """skorch callbacks: linear warm-up and decay over ``steps``, progress bars."""
