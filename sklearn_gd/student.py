@@ -88,18 +88,30 @@ class WordBagModule(nn.Module):
 
     fastText's shape, with the TF-IDF weighting and near-zero start that make linear text
     models strong on small data. :class:`StudentClassifier` computes the weights.
+
+    With ``word_scores``, each word also has its own trainable score per class, summed
+    with the same weights and added to the output: a TF-IDF linear model beside the
+    embeddings. It lets a student whose embeddings are fixed learn what a word means for
+    this task when the fixed vectors do not say it.
     """
 
-    def __init__(self, vocab_size, n_classes, embedding_dim=48, dropout=0.3):
+    def __init__(self, vocab_size, n_classes, embedding_dim=48, dropout=0.3, word_scores=False):
         super().__init__()
         self.embedding = nn.EmbeddingBag(vocab_size, embedding_dim, mode="sum", padding_idx=0)
         # Start near zero, as a linear model does: large random word vectors act as noise.
         nn.init.normal_(self.embedding.weight, std=0.01)
         self.dropout = nn.Dropout(dropout)
         self.output = nn.Linear(embedding_dim, n_classes)
+        self.word_scores = None
+        if word_scores:
+            self.word_scores = nn.EmbeddingBag(vocab_size, n_classes, mode="sum", padding_idx=0)
+            nn.init.zeros_(self.word_scores.weight)  # it starts as the embeddings alone
 
     def forward(self, input_ids, weights):
-        return self.output(self.dropout(self.embedding(input_ids, per_sample_weights=weights)))
+        logits = self.output(self.dropout(self.embedding(input_ids, per_sample_weights=weights)))
+        if self.word_scores is not None:
+            logits = logits + self.word_scores(input_ids, per_sample_weights=weights)
+        return logits
 
 
 ARCHITECTURES = {"bag": WordBagModule, "cnn": TextCNNModule, "bilstm": BiLSTMModule}
@@ -140,6 +152,13 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         from the finetuned teacher reached 0.79 validation accuracy against 0.72 for
         learned ones (``benchmarks/word_vectors.py``). ``"teacher"`` stands for the teacher
         of a :class:`~sklearn_gd.GenerationDistillationClassifier`, which fills it in.
+    word_scores : "auto" or bool, default="auto"
+        With ``"bag"``, give each word its own trainable score per class, added to the
+        output: a TF-IDF linear model beside the embeddings. ``"auto"`` turns it on with
+        ``word_vectors``, whose fixed vectors cannot learn what a word means for this task:
+        distilled from generated texts, it raised validation accuracy from 0.715 to 0.740
+        at SST-2 K=100 and from 0.824 to 0.839 at AG News K=100
+        (``benchmarks/student_word_scores.py``).
     max_length : int, default=512
         Texts are truncated to this many words. Long enough for news articles and reviews:
         at 128 words the student read a third of a BBC News article (383 words on average)
@@ -189,6 +208,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "word_vectors": [None, StrOptions({"teacher"}), HasMethods(["words", "__call__"])],
+        "word_scores": [StrOptions({"auto"}), "boolean"],
         "max_length": [Interval(Integral, 1, None, closed="left")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -210,6 +230,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         hidden_size=128,
         dropout=0.3,
         word_vectors=None,
+        word_scores="auto",
         max_length=512,
         epochs=40,
         learning_rate=1e-2,
@@ -227,6 +248,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         self.hidden_size = hidden_size
         self.dropout = dropout
         self.word_vectors = word_vectors
+        self.word_scores = word_scores
         self.max_length = max_length
         self.epochs = epochs
         self.learning_rate = learning_rate
@@ -289,6 +311,8 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         }
         if self.architecture != "bag":
             module_params["hidden_size"] = self.hidden_size
+        else:
+            module_params["word_scores"] = self._uses_word_scores()
         return NeuralNet(
             ARCHITECTURES[self.architecture],
             **{f"module__{key}": value for key, value in module_params.items()},
@@ -336,6 +360,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             params["random_state"] = None  # a RandomState instance does not go into JSON
         if not isinstance(params["word_vectors"], (str, type(None))):
             params["word_vectors"] = None  # the vectors are in the weights; the encoder is not
+        params["word_scores"] = self._uses_word_scores()  # "auto" read word_vectors
         write_config(folder, "sklearn_gd.StudentClassifier", self.classes_, params=params)
         return str(folder)
 
@@ -367,6 +392,11 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         )
         student.n_parameters_ = sum(p.numel() for p in student.net_.module_.parameters())
         return student
+
+    def _uses_word_scores(self):
+        if self.word_scores == "auto":
+            return self.word_vectors is not None
+        return self.word_scores
 
     def _validation_split(self, targets, seed):
         if not self.early_stopping:

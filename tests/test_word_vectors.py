@@ -71,8 +71,26 @@ def test_student_with_word_vectors_saves_and_loads_without_the_teacher(teacher, 
                                 random_state=0).fit(X, y)
     loaded = StudentClassifier.load(student.save(tmp_path / "student"))
     assert loaded.word_vectors is None
+    assert loaded.word_scores is True  # "auto" resolved: the saved weights hold word scores
     np.testing.assert_allclose(loaded.predict_proba(X_test), student.predict_proba(X_test),
                                atol=1e-6)
+
+
+def test_fixed_word_vectors_come_with_trained_word_scores(teacher, topic_data):
+    X, y = topic_data[:2]
+    vectors = EncoderWordVectors(teacher)
+    student = StudentClassifier(epochs=5, word_vectors=vectors, random_state=0).fit(X, y)
+    scores = student.net_.module_.word_scores.weight.detach().numpy()
+    assert scores.shape == (len(student.vocabulary_) + 2, 3)
+    seen = student.vocabulary_["striker"]  # a training word: trained away from zero
+    unseen = len(student.vocabulary_) + 1  # the last encoder word: never in a training text
+    assert np.abs(scores[seen]).sum() > 0
+    assert np.abs(scores[unseen]).sum() == 0
+    without = StudentClassifier(epochs=5, word_vectors=vectors, word_scores=False,
+                                random_state=0).fit(X, y)
+    assert without.net_.module_.word_scores is None
+    assert StudentClassifier(epochs=2).fit(X, y).net_.module_.word_scores is None  # "auto"
+    assert student.n_parameters_ == without.n_parameters_ + scores.size
 
 
 def test_student_alone_refuses_teacher_placeholder(topic_data):
