@@ -14,9 +14,13 @@ def write_csv(path, rows, fieldnames=None):
         writer.writerows(rows)
 
 
-def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, seed=0):
+def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, seed=0,
+                                  validation="pool"):
     """The K-per-class labeled sample ``seed`` of ``dataset`` (from its ``splits.json``) and
-    ``n_valid`` other training-pool texts as a validation split (never the test set).
+    a validation split (never the test set): ``n_valid`` other training-pool texts, or with
+    ``validation="dev"`` the dataset's ``dev.csv.gz``. SST-2's pool holds phrases (median 7
+    words) where its dev and test sets hold whole sentences (median 18): validate SST-2 on
+    ``"dev"``.
 
     Returns ``X, y, X_valid, y_valid`` (lists of texts, arrays of labels).
     """
@@ -30,6 +34,9 @@ def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, seed=0):
     texts, labels = read_labeled_csv(folder / "train.csv.gz")
     texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
     sample = json.loads((folder / "splits.json").read_text())["train_rows"][f"k{k}_s{seed}"]
+    if validation == "dev":
+        dev_texts, dev_labels = read_labeled_csv(folder / "dev.csv.gz")
+        return list(texts[sample]), labels[sample], list(dev_texts), np.asarray(dev_labels)
     rest = np.setdiff1d(np.arange(len(texts)), sample)
     valid = np.random.default_rng(0).choice(rest, n_valid, replace=False)
     return list(texts[sample]), labels[sample], list(texts[valid]), labels[valid]

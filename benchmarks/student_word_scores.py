@@ -6,8 +6,9 @@ The default student's word vectors are read out of the teacher and kept fixed, s
 set. This fits ``GenerationDistillationClassifier`` (the defaults) once on one labeled
 sample (teacher and samples go to a joblib cache, so a rerun with the same ``--memory``
 skips them), then refits the student on the same transfer set and teacher targets in each
-setting, with 3 student seeds, and scores it on 1,000 other training-pool texts (never the
-test set). Appends one row per setting to ``student_word_scores.csv``::
+setting, with 3 student seeds, and scores it on 1,000 other training-pool texts, or on the
+dev set with ``--validation dev`` (never the test set). Appends one row per setting to
+``student_word_scores.csv``::
 
     python benchmarks/student_word_scores.py --data-dir ../shared/data \\
         --dataset sst2 --k 100 --seed 1 --memory /tmp/gd_cache
@@ -38,12 +39,15 @@ parser.add_argument("--data-dir", required=True)
 parser.add_argument("--dataset", default="sst2")
 parser.add_argument("--k", type=int, default=100)
 parser.add_argument("--seed", type=int, default=1, help="labeled sample (default: 1)")
+parser.add_argument("--validation", choices=["pool", "dev"], default="pool",
+                    help="1,000 other pool texts, or the dataset's dev.csv.gz (SST-2: its "
+                    "pool holds phrases, its dev and test sets sentences)")
 parser.add_argument("--memory", default=None, help="joblib cache folder (default: temporary)")
 parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
 args = parser.parse_args()
 
 X, y, X_valid, y_valid = labeled_sample_and_validation(
-    args.data_dir, args.dataset, args.k, seed=args.seed)
+    args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
 clf = GenerationDistillationClassifier(keep_teacher=True, random_state=args.seed,
                                        memory=args.memory or tempfile.mkdtemp())
 with warnings.catch_warnings():
@@ -62,7 +66,7 @@ targets = targets.astype(np.float32)
 vectors = EncoderWordVectors(teacher)
 
 path = Path(args.out) / "student_word_scores.csv"
-fields = ["dataset", "k", "seed", "setting", "valid_accuracy", "std", "student_seeds",
+fields = ["dataset", "k", "seed", "validation", "setting", "valid_accuracy", "std", "student_seeds",
           "teacher_valid_accuracy", "n_parameters", "n_transfer"]
 if not path.exists():
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +78,7 @@ for setting, params in SETTINGS.items():
             word_vectors=vectors, random_state=student_seed, **params).fit(transfer, targets)
         scores.append(np.mean(classes[student.predict_proba(X_valid).argmax(1)] == y_valid))
     row = dict(zip(fields, [
-        args.dataset, args.k, args.seed, setting, round(float(np.mean(scores)), 4),
+        args.dataset, args.k, args.seed, args.validation, setting, round(float(np.mean(scores)), 4),
         round(float(np.std(scores)), 4), 3, round(teacher_accuracy, 4),
         student.n_parameters_, len(transfer)], strict=True))
     print(row, flush=True)
