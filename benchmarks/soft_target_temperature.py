@@ -7,7 +7,8 @@ top probability about 0.7 on SST-2). This fits ``GenerationDistillationClassifie
 each ``--temperatures`` value (the teacher and the samples are fitted once and read from
 a joblib cache after that) and scores the student and the teacher on 1,000 other
 training-pool texts (never the test set). Appends one row per
-temperature to ``soft_target_temperature.csv``::
+temperature to ``soft_target_temperature.csv`` (``student_word_scores``: the student's
+``word_scores``; rows written before it existed say ``absent``)::
 
     python benchmarks/soft_target_temperature.py --data-dir ../shared/data \\
         --dataset sst2 --k 16 --seed 1 --temperatures 1 0.5 0.25
@@ -42,7 +43,7 @@ memory = args.memory or tempfile.mkdtemp()
 path = Path(args.out) / "soft_target_temperature.csv"
 fields = ["dataset", "k", "seed", "setfit_C", "temperature", "teacher_valid_accuracy",
           "teacher_mean_top_probability", "student_valid_accuracy", "selected",
-          "student_epochs"]
+          "student_epochs", "student_word_scores"]
 if not path.exists():
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(",".join(fields) + "\n")
@@ -59,7 +60,7 @@ for temperature in args.temperatures:
         round(float(np.mean(clf.teacher_.classes_[proba.argmax(1)] == y_valid)), 4),
         round(float(proba.max(axis=1).mean()), 3),
         round(float(np.mean(clf.predict(X_valid) == y_valid)), 4), clf.selected_,
-        len(clf.history_["student"])], strict=True))
+        len(clf.history_["student"]), getattr(clf.student_, "word_scores", "")], strict=True))
     print(row, flush=True)
     with open(path, "a", newline="") as file:
         csv.DictWriter(file, fields).writerow(row)
