@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from _results import labeled_sample_and_validation, write_csv  # benchmarks/_results.py
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from sklearn_gd import default_baselines
 
@@ -28,15 +28,6 @@ parser.add_argument("--k", type=int, nargs="+", default=[16, 100])
 parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
 parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
 args = parser.parse_args()
-
-
-def cv_accuracy(model, X, y, seed):
-    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
-    scores = []
-    for train, test in folds.split(X, y):
-        fitted = clone(model).fit([X[i] for i in train], y[train])
-        scores.append(np.mean(fitted.predict([X[i] for i in test]) == y[test]))
-    return float(np.mean(scores))
 
 
 rows = []
@@ -54,7 +45,9 @@ for dataset in args.datasets:
                 classes = fitted.classes_
                 accuracy[name] = float(np.mean(classes[proba[name].argmax(1)] == y_valid))
             average = (proba["labels_only"] + proba["tfidf_lr"]) / 2
-            cv = {name: cv_accuracy(model, X, y, seed) for name, model in baselines.items()}
+            folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+            cv = {name: cross_val_score(model, X, y, cv=folds).mean()
+                  for name, model in baselines.items()}
             picked = max(cv, key=cv.get)
             rows.append({
                 "dataset": dataset, "k": k, "seed": seed,
