@@ -180,6 +180,9 @@ def n_parameters(model):
     """Trainable size of a fitted model: network parameters, or linear coefficients."""
     if hasattr(model, "student_"):  # GenerationDistillationClassifier: the student predicts
         model = model.student_
+    if hasattr(model, "estimators_"):  # the guard's average of the baselines
+        counts = [n_parameters(estimator) for estimator in model.estimators_]
+        return "" if "" in counts else sum(counts)
     if hasattr(model, "n_parameters_"):
         return int(model.n_parameters_)
     if hasattr(model, "net_"):

@@ -179,3 +179,14 @@ def test_results_written_before_the_samples_column_still_merge(tmp_path):
     assert {row["system"]: row["n_generated"] for row in rows} == {
         "gd": "2000", "tfidf_lr": "", "labels_only": ""}  # the old default, where it applies
     assert "| labels_only |" in (tmp_path / "results.md").read_text()
+
+
+def test_parameters_of_the_guards_average_add_up():
+    from sklearn_gd._classifier import average_of_baselines, default_baselines
+    from sklearn_gd.benchmark import n_parameters
+
+    X, y = make_texts(6, seed=0)
+    baselines = default_baselines(0)
+    average = average_of_baselines(baselines).fit(X, y)
+    counts = [n_parameters(model.fit(X, y)) for model in baselines.values()]
+    assert n_parameters(average) == sum(counts) and min(counts) > 0

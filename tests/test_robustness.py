@@ -11,11 +11,12 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from sklearn.svm import LinearSVC
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_gd import (
@@ -156,6 +157,11 @@ FIT_CASES = {
                              "baselines"),
     "baseline not an estimator": (dict(params=dict(baselines={"b": "x"})), TypeError,
                                   "has no fit or predict"),
+    "baseline named like a score": (
+        dict(params=dict(baselines={"distilled": LogisticRegression()})), ValueError,
+        "names must be strings without"),
+    "baseline named with __": (dict(params=dict(baselines={"a__b": LogisticRegression()})),
+                               ValueError, "Rename it"),
     "device cuda without CUDA": (dict(params=dict(device="cuda")), ValueError,
                                  "CUDA is not available"),
     "device unknown": (dict(params=dict(device="banana")), ValueError, "not a torch device"),
@@ -371,9 +377,47 @@ def test_guard_keeps_the_better_baseline_and_warns(topic_data):
     with pytest.warns(DistillationWarning, match="did not pay"):
         clf = cheap(teacher=FrozenEstimator(ignorant.fit(X, y)), alpha=1.0,
                     baselines=None).fit(X, y)
-    assert clf.selected_ in ("labels_only", "tfidf_lr")
-    assert clf.selection_scores_[clf.selected_] > clf.selection_scores_["distilled"]
+    scores = clf.selection_scores_
+    assert max(scores["labels_only"], scores["tfidf_lr"]) > scores["distilled"]
+    assert clf.selected_ == "baseline_average"
     assert np.mean(clf.predict(X_test) == np.asarray(y_test)) > 0.8
+
+
+def test_guard_falls_back_to_the_average_of_the_baselines(topic_data):
+    X, y, X_test, _ = topic_data
+    baselines = {
+        "words": make_pipeline(TfidfVectorizer(), LogisticRegression()),
+        "chars": make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)),
+                               LogisticRegression(C=0.1)),
+    }
+    ignorant = BrokenTeacher("uniform")
+    ignorant.predict_proba = lambda texts: np.full((len(texts), 3), 1 / 3)
+    with pytest.warns(DistillationWarning, match="baseline_average"):
+        clf = cheap(teacher=FrozenEstimator(ignorant.fit(X, y)), alpha=1.0,
+                    baselines=baselines).fit(X, y)
+    assert set(clf.selection_scores_) == {"distilled", "words", "chars", "baseline_average"}
+    # The kept model is the mean of both baselines' probabilities, fitted on all labels.
+    expected = np.mean([clone(model).fit(X, y).predict_proba(X_test)
+                        for model in baselines.values()], axis=0)
+    np.testing.assert_allclose(clf.predict_proba(X_test), expected, atol=1e-6)
+    assert not hasattr(baselines["words"], "classes_")  # the user's models stay unfitted
+
+
+@pytest.mark.parametrize("baselines, kept", [
+    ({"only": make_pipeline(TfidfVectorizer(), LogisticRegression())}, "only"),
+    # Without predict_proba there is nothing to average: the better one is kept.
+    ({"svm": make_pipeline(TfidfVectorizer(), LinearSVC()),
+      "lr": make_pipeline(TfidfVectorizer(), LogisticRegression(C=1e-4))}, "svm"),
+])
+def test_guard_keeps_one_baseline_when_it_cannot_average(topic_data, baselines, kept):
+    X, y = topic_data[:2]
+    ignorant = BrokenTeacher("uniform")
+    ignorant.predict_proba = lambda texts: np.full((len(texts), 3), 1 / 3)
+    with pytest.warns(DistillationWarning):
+        clf = cheap(teacher=FrozenEstimator(ignorant.fit(X, y)), alpha=1.0,
+                    baselines=baselines).fit(X, y)
+    assert "baseline_average" not in clf.selection_scores_
+    assert clf.selected_ == kept
 
 
 def test_guard_keeps_a_good_distilled_student(topic_data):
@@ -383,7 +427,8 @@ def test_guard_keeps_a_good_distilled_student(topic_data):
         clf = cheap(baselines=None, baseline_margin=0.0,
                     student=StudentClassifier(epochs=20)).fit(X, y)
     assert clf.selected_ == "distilled"
-    assert set(clf.selection_scores_) == {"distilled", "labels_only", "tfidf_lr"}
+    assert set(clf.selection_scores_) == {"distilled", "labels_only", "tfidf_lr",
+                                          "baseline_average"}
 
 
 def test_guard_needs_a_lead_of_the_margin(topic_data):
@@ -394,7 +439,7 @@ def test_guard_needs_a_lead_of_the_margin(topic_data):
         clf = cheap(baselines=None, student=StudentClassifier(epochs=20)).fit(X, y)
     scores = clf.selection_scores_
     assert scores["distilled"] - max(scores["labels_only"], scores["tfidf_lr"]) < 0.02
-    assert clf.selected_ in ("labels_only", "tfidf_lr")
+    assert clf.selected_ == "baseline_average"
 
 
 # --- no side effects: the caller's random state, the network ----------------------------
