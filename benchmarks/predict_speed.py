@@ -6,8 +6,10 @@ measures, in one process and on one thread, both models on the same 2,000 AG New
 texts (best of 5 runs each): TF-IDF + LR fitted on labeled sample ``k100_s0``, and the
 student fitted for 2 epochs on those texts and 2,000 others with the encoder's words
 added. Its vectors here are random (``RandomWordVectors``): the speed of ``predict_proba``
-does not depend on their values, and no teacher needs finetuning. Writes
-``predict_speed.csv`` into ``--out``::
+does not depend on their values, and no teacher needs finetuning. It also measures the
+guard's fallback, the average of both default baselines' probabilities (the labels-only
+student and TF-IDF + LR, fitted on the same sample). Writes ``predict_speed.csv`` into
+``--out``::
 
     python benchmarks/predict_speed.py --data-dir ../shared/data
 """
@@ -24,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from transformers import AutoTokenizer
 
 from sklearn_gd import EncoderWordVectors, StudentClassifier, default_baselines, resolve_model
+from sklearn_gd._classifier import average_of_baselines
 from sklearn_gd.benchmark import read_labeled_csv
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -59,6 +62,7 @@ torch.set_num_threads(1)
 student = StudentClassifier(word_vectors=RandomWordVectors(), epochs=2, random_state=0).fit(
     X + [texts[i] for i in extra], np.concatenate([y, labels[extra]]))
 tfidf_lr = default_baselines(0)["tfidf_lr"].fit(X, y)
+baseline_average = average_of_baselines(default_baselines(0)).fit(X, y)
 
 
 def texts_per_second(model):
@@ -72,10 +76,12 @@ def texts_per_second(model):
 
 
 rows = [{"model": name, "predict_texts_per_s": round(texts_per_second(model)),
-         "vocabulary": len(getattr(model, "vocabulary_", None) or model[0].vocabulary_),
-         "n_test": len(X_test)}
-        for name, model in [("student (teacher-word vocabulary)", student),
-                            ("tfidf_lr", tfidf_lr)]]
+         "vocabulary": vocabulary, "n_test": len(X_test)}
+        for name, model, vocabulary in [
+            ("student (teacher-word vocabulary)", student, len(student.vocabulary_)),
+            ("tfidf_lr", tfidf_lr, len(tfidf_lr[0].vocabulary_)),
+            ("baseline_average (labels_only + tfidf_lr)", baseline_average, ""),
+        ]]
 for row in rows:
     print(row)
 write_csv(Path(args.out) / "predict_speed.csv", rows)
