@@ -53,7 +53,8 @@ clf = GenerationDistillationClassifier(
 )
 clf.fit(data.X_train, data.y_train)
 # fit checked, by cross-validation on the labeled texts, that the distilled student beats
-# the fast baselines trained on the labels alone (it warns and keeps a baseline otherwise).
+# the fast baselines trained on the labels alone (otherwise it warns and keeps the average
+# of their probabilities).
 print(f"Kept: {clf.selected_}; cross-validated accuracy: "
       + ", ".join(f"{name} {score:.3f}" for name, score in clf.selection_scores_.items()))
 print("Some generated texts:")

@@ -117,6 +117,23 @@ class WordBagModule(nn.Module):
 ARCHITECTURES = {"bag": WordBagModule, "cnn": TextCNNModule, "bilstm": BiLSTMModule}
 
 
+class StudentNet(NeuralNet):
+    """skorch's ``NeuralNet``, pickled without its optimizer.
+
+    Adam keeps two numbers per weight: with them a labels-only student fitted at BBC
+    News K=100 pickled to 9.6 MB, without them to 3.4 MB. A fitted student only
+    predicts; :meth:`StudentClassifier.fit` builds a new network anyway.
+    """
+
+    def __getstate__(self):
+        optimizer = self.__dict__.pop("optimizer_", None)
+        try:
+            return super().__getstate__()
+        finally:
+            if optimizer is not None:
+                self.optimizer_ = optimizer
+
+
 class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     """A small, fast neural text classifier (under 1M parameters by default).
 
@@ -191,7 +208,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels; ``arange(n_classes)`` when fitted on soft targets.
-    net_ : skorch.NeuralNet
+    net_ : StudentNet
         The fitted network; ``net_.history_`` holds the loss of each epoch (and the
         held-out ``valid_loss`` with ``early_stopping``).
     vocabulary_ : dict
@@ -313,7 +330,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             module_params["hidden_size"] = self.hidden_size
         else:
             module_params["word_scores"] = self._uses_word_scores()
-        return NeuralNet(
+        return StudentNet(
             ARCHITECTURES[self.architecture],
             **{f"module__{key}": value for key, value in module_params.items()},
             criterion=nn.CrossEntropyLoss,  # takes class indices or class probabilities

@@ -157,7 +157,8 @@ def test_history_has_the_losses_of_each_stage(tiny_models, topic_data):
 def test_saved_model_predicts_identically_in_a_fresh_process(topic_data, tmp_path):
     X, y, X_test, _ = topic_data
     # Only importable classes may be pickled for another process: no test-module generator.
-    clf = fast_classifier(generator=None, n_generated=0).fit(X, y)
+    # No guard: the distilled student is kept, whatever the tiny data says.
+    clf = fast_classifier(generator=None, n_generated=0, baselines={}).fit(X, y)
     joblib.dump(clf, tmp_path / "model.joblib")
     np.save(tmp_path / "expected.npy", clf.predict_proba(X_test))
     (tmp_path / "texts.txt").write_text("\n".join(X_test))
@@ -176,7 +177,7 @@ def test_saved_model_predicts_identically_in_a_fresh_process(topic_data, tmp_pat
 
 def test_model_fitted_for_a_gpu_loads_and_predicts_on_a_cpu_only_machine(topic_data, tmp_path):
     X, y, X_test, _ = topic_data
-    clf = fast_classifier(generator=None, n_generated=0)
+    clf = fast_classifier(generator=None, n_generated=0, baselines={})  # keep the student
     if torch.cuda.is_available():  # a real GPU fit
         clf.set_params(device="cuda")
     clf.fit(X, y)
@@ -204,7 +205,8 @@ def test_model_fitted_for_a_gpu_loads_and_predicts_on_a_cpu_only_machine(topic_d
 def test_onnx_export_gives_the_same_probabilities(topic_data, tmp_path, architecture):
     onnxruntime = pytest.importorskip("onnxruntime")
     X, y, X_test, _ = topic_data
-    clf = fast_classifier(n_generated=50, student=StudentClassifier(architecture, epochs=3))
+    clf = fast_classifier(n_generated=50, student=StudentClassifier(architecture, epochs=3),
+                          baselines={})  # the distilled student, not a fallback, is exported
     clf.fit(X, y)
     path = clf.export_onnx(tmp_path / "student.onnx")
     session = onnxruntime.InferenceSession(path)
@@ -220,6 +222,21 @@ def test_pickle_round_trip_keeps_predictions(topic_data):
     np.testing.assert_array_equal(restored.predict(X_test), clf.predict(X_test))
     np.testing.assert_allclose(restored.predict_proba(X_test), clf.predict_proba(X_test))
     assert not hasattr(restored, "teacher_")  # only the student is kept by default
+
+
+def test_pickled_student_leaves_its_optimizer_behind(topic_data):
+    X, y, X_test, _ = topic_data
+    student = StudentClassifier(embedding_dim=256, epochs=3, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(student))
+    np.testing.assert_allclose(restored.predict_proba(X_test), student.predict_proba(X_test))
+    # Adam's state (two numbers per weight) stays out of the pickle, not out of the model.
+    assert not hasattr(restored.net_, "optimizer_") and hasattr(student.net_, "optimizer_")
+    n_weights = sum(p.numel() for p in student.net_.module_.parameters())
+    # The weights once (float32) and small parts, not Adam's two more copies of them.
+    assert len(pickle.dumps(student)) < len(pickle.dumps(student.net_.module_)) + 4 * n_weights
+    refitted = restored.fit(X, y)  # a fresh fit builds a new optimizer
+    np.testing.assert_allclose(refitted.predict_proba(X_test), student.predict_proba(X_test),
+                               atol=1e-6)
 
 
 def test_grid_search_over_distillation_and_student_params(topic_data):
