@@ -7,6 +7,8 @@ small LM, and it keeps computing rows that have already ended. This loop samples
 ``top_p``) and drops finished rows from the batch and its key/value cache.
 """
 
+import inspect
+
 import torch
 from transformers import DynamicCache
 
@@ -53,6 +55,9 @@ def sample_batch(
     continuations = [[] for _ in range(n_rows)]
     rows = torch.arange(n_rows)  # input row of each live row
     cache = DynamicCache(config=model.config)
+    # transformers >= 5.24 names the argument ``cache`` (``past_key_values`` warns there).
+    cache_argument = ("cache" if "cache" in inspect.signature(model.forward).parameters
+                      else "past_key_values")
     position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
     tokens = input_ids
     for step in range(max_new_tokens):
@@ -60,7 +65,7 @@ def sample_batch(
             input_ids=tokens,
             attention_mask=attention_mask,
             position_ids=position_ids,
-            past_key_values=cache,
+            **{cache_argument: cache},
             use_cache=True,
             logits_to_keep=1,
         ).logits[:, -1]

@@ -1,5 +1,7 @@
 """The sampling loop and the speed settings of the transformer components."""
 
+import warnings
+
 import pytest
 import torch
 
@@ -54,6 +56,17 @@ def test_samples_end_at_the_end_of_text_token(tiny_lm):
     assert all(len(continuation) <= 40 for continuation in continuations)
     assert sum(len(continuation) < 40 for continuation in continuations) >= 3  # some ended
     assert len({tuple(continuation) for continuation in continuations}) > 6  # not greedy
+
+
+def test_sampling_uses_the_cache_argument_of_this_transformers_version(tiny_lm):
+    # transformers >= 5.24 renamed past_key_values to cache, and warns on the old name:
+    # every batch of samples would print that warning to the user.
+    model, tokenizer = tiny_lm
+    batch = left_padded(tokenizer, [tokenizer.eos_token + text for text in PROMPTS])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        sample_batch(model, batch["input_ids"], batch["attention_mask"], max_new_tokens=5,
+                     eos_token_id=tokenizer.eos_token_id, top_k=1, top_p=1.0, temperature=1.0)
 
 
 def test_top_p_keeps_only_the_nucleus(tiny_lm):
