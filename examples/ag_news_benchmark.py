@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from sklearn_gd import GenerationDistillationClassifier, StudentClassifier
+from sklearn_gd.benchmark import n_parameters
 from sklearn_gd.datasets import load_dataset
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -103,7 +104,7 @@ deployed = copy.copy(clf)
 del deployed.teacher_
 with tempfile.TemporaryDirectory() as folder:
     saved_bytes = Path(joblib.dump(deployed, Path(folder) / "gd.joblib")[0]).stat().st_size
-print(f"\nStudent parameters: {clf.student_.n_parameters_:,}; "
+print(f"\nStudent parameters: {n_parameters(clf):,}; "
       f"saved classifier (joblib.dump): {saved_bytes / 1e6:.1f} MB")
 print(f"Generated texts kept: {clf.n_generated_} of {args.n_generated} "
       f"(dropped: { {k: v for k, v in clf.filter_report_.items() if k != 'kept'} })")
@@ -113,6 +114,6 @@ if args.output:
     Path(args.output).write_text(json.dumps({
         "k": args.k, "seed": args.seed, "n_generated": args.n_generated,
         "n_test": len(data.X_test), "rows": rows,
-        "student_parameters": clf.student_.n_parameters_, "saved_bytes": saved_bytes,
+        "student_parameters": n_parameters(clf), "saved_bytes": saved_bytes,
         "filter_report": clf.filter_report_, "stage_times_s": clf.stage_times_,
     }, indent=2))

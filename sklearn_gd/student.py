@@ -118,20 +118,27 @@ ARCHITECTURES = {"bag": WordBagModule, "cnn": TextCNNModule, "bilstm": BiLSTMMod
 
 
 class StudentNet(NeuralNet):
-    """skorch's ``NeuralNet``, pickled without its optimizer.
+    """skorch's ``NeuralNet``, pickled without its optimizer's state.
 
     Adam keeps two numbers per weight: with them a labels-only student fitted at BBC
     News K=100 pickled to 9.6 MB, without them to 3.4 MB. A fitted student only
-    predicts; :meth:`StudentClassifier.fit` builds a new network anyway.
+    predicts (:meth:`StudentClassifier.fit` builds a new network anyway); an unpickled
+    one gets a fresh optimizer, so that skorch's own training methods still work.
     """
 
     def __getstate__(self):
-        optimizer = self.__dict__.pop("optimizer_", None)
+        missing = object()
+        optimizer = self.__dict__.pop("optimizer_", missing)
         try:
             return super().__getstate__()
         finally:
-            if optimizer is not None:
+            if optimizer is not missing:
                 self.optimizer_ = optimizer
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if self.initialized_ and "optimizer_" not in self.__dict__:
+            self.initialize_optimizer()  # Adam creates its state at its first step
 
 
 class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):

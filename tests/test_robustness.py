@@ -157,12 +157,15 @@ FIT_CASES = {
     "baselines not a dict": (dict(params=dict(baselines="tfidf")), InvalidParameterError,
                              "baselines"),
     "baseline not an estimator": (dict(params=dict(baselines={"b": "x"})), TypeError,
-                                  "has no fit or predict"),
+                                  "has no fit, predict or predict_proba"),
     "baseline named like a score": (
         dict(params=dict(baselines={"distilled": LogisticRegression()})), ValueError,
         "names must be strings without"),
     "baseline named with __": (dict(params=dict(baselines={"a__b": LogisticRegression()})),
                                ValueError, "Rename it"),
+    "baseline without predict_proba": (
+        dict(params=dict(baselines={"svm": make_pipeline(TfidfVectorizer(), LinearSVC())})),
+        TypeError, "CalibratedClassifierCV"),
     "device cuda without CUDA": (dict(params=dict(device="cuda")), ValueError,
                                  "CUDA is not available"),
     "device unknown": (dict(params=dict(device="banana")), ValueError, "not a torch device"),
@@ -370,7 +373,7 @@ def test_unsorted_teacher_classes_give_the_right_soft_targets(topic_data, order)
 
 # --- the guard: distillation that does not pay is noticed -------------------------------
 
-def test_guard_keeps_the_better_baseline_and_warns(topic_data):
+def test_guard_falls_back_and_warns_when_the_student_learned_nothing(topic_data):
     X, y, X_test, y_test = topic_data
     # An ignorant teacher (uniform probabilities): the distilled student learns nothing.
     ignorant = BrokenTeacher("uniform")
@@ -393,7 +396,7 @@ def test_guard_falls_back_to_the_average_of_the_baselines(topic_data):
     }
     ignorant = BrokenTeacher("uniform")
     ignorant.predict_proba = lambda texts: np.full((len(texts), 3), 1 / 3)
-    with pytest.warns(DistillationWarning, match="baseline_average"):
+    with pytest.warns(DistillationWarning, match="uses 'baseline_average'"):
         clf = cheap(teacher=FrozenEstimator(ignorant.fit(X, y)), alpha=1.0,
                     baselines=baselines).fit(X, y)
     assert set(clf.selection_scores_) == {"distilled", "words", "chars", "baseline_average"}
@@ -404,28 +407,52 @@ def test_guard_falls_back_to_the_average_of_the_baselines(topic_data):
     assert not hasattr(baselines["words"], "classes_")  # the user's models stay unfitted
 
 
+class UntaggedTfidf(BaseEstimator):
+    """fit, predict and predict_proba, but not a scikit-learn classifier (no tags)."""
+
+    def fit(self, X, y):
+        self.model_ = make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(X, y)
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
 @pytest.mark.parametrize("baselines, kept", [
     ({"only": make_pipeline(TfidfVectorizer(), LogisticRegression())}, "only"),
     # A baseline that is sure of one class for every text drags the average down to it.
     ({"lr": make_pipeline(TfidfVectorizer(), LogisticRegression()),
       "constant": DummyClassifier(strategy="most_frequent")}, "lr"),
-    # Without predict_proba there is nothing to average: the better one is kept.
-    ({"svm": make_pipeline(TfidfVectorizer(), LinearSVC()),
-      "lr": make_pipeline(TfidfVectorizer(), LogisticRegression(C=1e-4))}, "svm"),
+    # VotingClassifier takes classifiers only: no average, the better baseline is kept.
+    ({"untagged": UntaggedTfidf(), "prior": DummyClassifier(strategy="prior")}, "untagged"),
 ])
 def test_guard_keeps_one_baseline_when_averaging_cannot_help(topic_data, baselines, kept):
+    X, y, X_test, y_test = topic_data
+    ignorant = BrokenTeacher("uniform")
+    ignorant.predict_proba = lambda texts: np.full((len(texts), 3), 1 / 3)
+    with pytest.warns(DistillationWarning, match=f"uses {kept!r}"):
+        clf = cheap(teacher=FrozenEstimator(ignorant.fit(X, y)), alpha=1.0,
+                    baselines=baselines).fit(X, y)
+    assert clf.selected_ == kept
+    assert ("baseline_average" in clf.selection_scores_) == ("constant" in baselines)
+    assert np.mean(clf.predict(X_test) == np.asarray(y_test)) > 0.8
+
+
+def test_guard_average_has_no_safe_save_and_says_so(topic_data, tmp_path):
     X, y = topic_data[:2]
     ignorant = BrokenTeacher("uniform")
     ignorant.predict_proba = lambda texts: np.full((len(texts), 3), 1 / 3)
     with pytest.warns(DistillationWarning):
         clf = cheap(teacher=FrozenEstimator(ignorant.fit(X, y)), alpha=1.0,
-                    baselines=baselines).fit(X, y)
-    assert clf.selected_ == kept
-    if "constant" in baselines:
-        scores = clf.selection_scores_
-        assert scores["lr"] - scores["baseline_average"] >= 0.05
-    else:
-        assert "baseline_average" not in clf.selection_scores_
+                    baselines=None).fit(X, y)
+    assert clf.selected_ == "baseline_average"
+    with pytest.raises(TypeError, match="'baseline_average', a VotingClassifier.*no safe save"):
+        clf.save(tmp_path / "model")
+    with pytest.raises(TypeError, match="VotingClassifier has no export_onnx"):
+        clf.export_onnx(tmp_path / "model.onnx")
 
 
 def test_guard_keeps_a_good_distilled_student(topic_data):
