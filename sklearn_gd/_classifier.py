@@ -633,8 +633,11 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                 warnings.warn(
                     "Distillation did not pay on this data: cross-validated on the labeled "
                     f"texts, {_selection_message(scores, selected)}. The classifier uses "
-                    f"{selected!r} (see selected_ and selection_scores_); more labels, more "
-                    "generated texts or a stronger teacher may change that.",
+                    f"{selected!r}"
+                    + (", the average of the baselines' probabilities"
+                       if selected == BASELINE_AVERAGE else "")
+                    + " (see selected_ and selection_scores_); more labels, more generated "
+                    "texts or a stronger teacher may change that.",
                     DistillationWarning, stacklevel=3,
                 )
 
