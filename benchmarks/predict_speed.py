@@ -12,7 +12,9 @@ on the same test texts (best of 5 runs each), fitted on labeled sample ``k100_s0
   and no teacher needs finetuning. TF-IDF + LR and the average, as the guard fits them.
 - BBC News (full articles): TF-IDF + LR and the average, where the guard falls back.
 
-The saved size is that of ``joblib.dump``. Writes ``predict_speed.csv`` into ``--out``::
+The saved size is that of ``joblib.dump``; ``optimizer_state_mb`` is the size of what a
+student's Adam optimizer holds after fitting, which students are now pickled without
+(``StudentNet``). Writes ``predict_speed.csv`` into ``--out``::
 
     python benchmarks/predict_speed.py --data-dir ../shared/data
 """
@@ -81,6 +83,7 @@ for dataset in ["ag_news", "bbc_news"]:
     X, y = [texts[i] for i in sample], labels[sample]
     X_test = [test_texts[i] for i in splits["eval_test_rows"]]
     models = {
+        "labels_only": default_baselines(0)["labels_only"].fit(X, y),
         "tfidf_lr": default_baselines(0)["tfidf_lr"].fit(X, y),
         "baseline_average (labels_only + tfidf_lr)":
             average_of_baselines(default_baselines(0)).fit(X, y),
@@ -91,8 +94,12 @@ for dataset in ["ag_news", "bbc_news"]:
             word_vectors=RandomWordVectors(), epochs=2, random_state=0,
         ).fit(X + [texts[i] for i in extra], np.concatenate([y, labels[extra]]))
     for name, model in models.items():
+        optimizer = getattr(getattr(model, "net_", None), "optimizer_", None)
         rows.append({"dataset": dataset, "model": name,
                      "predict_texts_per_s": round(texts_per_second(model, X_test)),
-                     "saved_mb": round(saved_mb(model), 2), "n_test": len(X_test)})
+                     "saved_mb": round(saved_mb(model), 2),
+                     "optimizer_state_mb": "" if optimizer is None
+                     else round(saved_mb(optimizer.state_dict()), 2),
+                     "n_test": len(X_test)})
         print(rows[-1], flush=True)
 write_csv(Path(args.out) / "predict_speed.csv", rows)

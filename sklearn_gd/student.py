@@ -120,8 +120,9 @@ ARCHITECTURES = {"bag": WordBagModule, "cnn": TextCNNModule, "bilstm": BiLSTMMod
 class StudentNet(NeuralNet):
     """skorch's ``NeuralNet``, pickled without its optimizer's state.
 
-    Adam keeps two numbers per weight: with them a labels-only student fitted at BBC
-    News K=100 pickled to 9.6 MB, without them to 3.4 MB. A fitted student only
+    Adam keeps two numbers per weight: a labels-only student fitted at BBC News K=100
+    saves to 3.4 MB, and its optimizer's state would add 6.1 MB
+    (``benchmarks/predict_speed.py``). A fitted student only
     predicts (:meth:`StudentClassifier.fit` builds a new network anyway); an unpickled
     one gets a fresh optimizer, so that skorch's own training methods still work.
     """
