@@ -422,6 +422,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         The fitted generator; only when ``keep_generator=True`` and ``memory`` is None.
     generated_texts_ : list of str
         The generated texts kept by the filter.
+    generated_labels_ : ndarray of shape (n_generated_,) or None
+        The label each kept generated text was asked for (its prompt's label); None for
+        an unconditioned generator or one that does not say which text prompted a sample.
     n_generated_ : int
         Number of generated texts kept by the filter.
     sample_label_agreement_ : float or None
@@ -603,6 +606,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         transfer = kept + texts + unlabeled
         labeled = np.arange(len(kept), len(kept) + len(texts))
         kept_sources = _kept_sources(generated, sources, kept)
+        conditioned = kept_sources is not None and getattr(generator, "conditional", False)
+        # Samples of a conditional generator were asked for their source's label.
+        fit["generated_labels_"] = labels[kept_sources] if conditioned else None
         with self._stage(fit, "soft-label") as stage:
             targets = soften(self._teacher_proba(teacher, transfer, classes), self.temperature)
             onehot = np.eye(len(classes))[y_encoded]
@@ -610,8 +616,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             targets = targets.astype(np.float32)
             stage.message = f"labeled {len(transfer)} transfer texts"
             fit["sample_label_agreement_"] = None
-            if kept_sources is not None and kept and getattr(generator, "conditional", False):
-                # Samples of a conditional generator were asked for their source's label.
+            if conditioned and kept:
                 fit["sample_label_agreement_"] = float(np.mean(
                     targets[: len(kept)].argmax(axis=1) == y_encoded[kept_sources]))
         fit["n_transfer_"] = len(transfer)

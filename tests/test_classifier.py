@@ -79,8 +79,12 @@ def test_end_to_end_with_tiny_transformers(tiny_models, topic_data):
     assert clf.n_transfer_ == clf.n_generated_ + len(X)
     assert isinstance(clf.teacher_, TransformerClassifier)
     assert not hasattr(clf, "generator_")
-    # Share of samples the teacher put in the class they were asked for.
-    assert 0 <= clf.sample_label_agreement_ <= 1
+    # The label each sample was asked for, and the share the teacher put in that class.
+    assert len(clf.generated_labels_) == clf.n_generated_
+    assert set(clf.generated_labels_) <= set(y)
+    teacher_labels = clf.teacher_.predict(clf.generated_texts_)
+    assert clf.sample_label_agreement_ == pytest.approx(
+        np.mean(teacher_labels == clf.generated_labels_))
     assert accuracy(clf, X_test, y_test) > 0.6  # chance is 1/3
 
 
@@ -88,6 +92,7 @@ def test_sklearn_pipeline_teacher_and_custom_generator(topic_data):
     X, y, X_test, y_test = topic_data
     clf = fast_classifier().fit(X, y)
     assert clf.sample_label_agreement_ is None  # the generator was not conditioned
+    assert clf.generated_labels_ is None
     assert clf.n_transfer_ == clf.n_generated_ + len(X)
     assert clf.n_generated_ > 200
     assert accuracy(clf, X_test, y_test) > 0.85
