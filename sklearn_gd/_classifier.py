@@ -422,8 +422,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         The fitted generator; only when ``keep_generator=True`` and ``memory`` is None.
     generated_texts_ : list of str
         The generated texts kept by the filter.
-    generated_labels_ : ndarray of shape (n_generated_,) or None
-        The label each kept generated text was asked for (its prompt's label); None for
+    generated_labels_ : ndarray or None
+        The label each kept generated text (``generated_texts_``) was asked for; None for
         an unconditioned generator or one that does not say which text prompted a sample.
     n_generated_ : int
         Number of generated texts kept by the filter.

@@ -117,7 +117,7 @@ class SetFitClassifier(TransformerClassifier):
     _parameter_constraints = {
         **{name: constraint
            for name, constraint in TransformerClassifier._parameter_constraints.items()
-           if name not in ("epochs", "min_steps")},
+           if name not in ("epochs", "min_steps", "max_steps")},
         "steps": [Interval(Integral, 1, None, closed="left")],
         "C": [Interval(Real, 0, None, closed="neither")],
     }

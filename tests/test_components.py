@@ -35,6 +35,20 @@ def test_transformer_classifier_learns_and_keeps_label_type(tiny_models, topic_d
     assert len(clf.net_.history) == 8
 
 
+@pytest.mark.parametrize("min_steps, max_steps, epochs", [
+    (10, 600, 5),  # at least min_steps: 5 epochs of 2 steps
+    (2, 600, 3),  # but at least 3 epochs
+    (10, 6, 3),  # and no more whole epochs than max_steps allows
+    (10, 1, 1),  # one epoch even when it alone is over max_steps
+])
+def test_transformer_classifier_auto_epochs_follow_the_step_budget(
+        tiny_models, topic_data, min_steps, max_steps, epochs):
+    X, y, _, _ = topic_data
+    clf = TransformerClassifier(tiny_models["encoder"], batch_size=len(X) // 2,
+                                min_steps=min_steps, max_steps=max_steps).fit(X, y)
+    assert clf.epochs_ == len(clf.net_.history) == epochs
+
+
 def test_transformer_classifier_predicts_in_input_order(tiny_models, topic_data):
     X, y, X_test, _ = topic_data
     clf = TransformerClassifier(tiny_models["encoder"], epochs=1, random_state=0).fit(X, y)
