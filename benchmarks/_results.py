@@ -59,3 +59,23 @@ def study_point(doc):
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
     args = parser.parse_args()
     return args, labeled_sample_and_validation(args.data_dir, args.dataset, args.k)
+
+
+def one_sample_study_arguments(doc, dataset="sst2", k=100, seed=1):
+    """Parse the options of the studies on one labeled sample: ``--data-dir``,
+    ``--dataset``, ``--k``, ``--seed``, ``--validation``, ``--memory`` (a joblib cache of
+    teacher and samples, reused by a rerun) and ``--out``; ``doc``'s first line describes
+    them."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--dataset", default=dataset)
+    parser.add_argument("--k", type=int, default=k)
+    parser.add_argument("--seed", type=int, default=seed, help=f"labeled sample (default: {seed})")
+    parser.add_argument("--validation", choices=["pool", "dev"], default="pool",
+                        help="1,000 other pool texts, or the dataset's dev.csv.gz (SST-2: its "
+                        "pool holds phrases, its dev and test sets sentences)")
+    parser.add_argument("--memory", default=None, help="joblib cache folder (default: temporary)")
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    return parser.parse_args()

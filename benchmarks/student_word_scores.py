@@ -14,14 +14,16 @@ dev set with ``--validation dev`` (never the test set). Appends one row per sett
         --dataset sst2 --k 100 --seed 1 --memory /tmp/gd_cache
 """
 
-import argparse
 import csv
 import tempfile
 import warnings
 from pathlib import Path
 
 import numpy as np
-from _results import labeled_sample_and_validation  # benchmarks/_results.py
+from _results import (  # benchmarks/_results.py
+    labeled_sample_and_validation,
+    one_sample_study_arguments,
+)
 from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors, GenerationDistillationClassifier
@@ -34,17 +36,7 @@ SETTINGS = {
     "word scores, embedding_dim 96": {"word_scores": True, "embedding_dim": 96},
 }
 
-parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-parser.add_argument("--data-dir", required=True)
-parser.add_argument("--dataset", default="sst2")
-parser.add_argument("--k", type=int, default=100)
-parser.add_argument("--seed", type=int, default=1, help="labeled sample (default: 1)")
-parser.add_argument("--validation", choices=["pool", "dev"], default="pool",
-                    help="1,000 other pool texts, or the dataset's dev.csv.gz (SST-2: its "
-                    "pool holds phrases, its dev and test sets sentences)")
-parser.add_argument("--memory", default=None, help="joblib cache folder (default: temporary)")
-parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
-args = parser.parse_args()
+args = one_sample_study_arguments(__doc__)
 
 X, y, X_valid, y_valid = labeled_sample_and_validation(
     args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
