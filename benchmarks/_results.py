@@ -79,3 +79,26 @@ def one_sample_study_arguments(doc, dataset="sst2", k=100, seed=1):
     parser.add_argument("--memory", default=None, help="joblib cache folder (default: temporary)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
     return parser.parse_args()
+
+
+def fitted_defaults(args):
+    """The labeled sample and validation split of ``args`` (from
+    :func:`one_sample_study_arguments`), and ``GenerationDistillationClassifier`` with the
+    defaults fitted on the sample, its teacher kept (teacher and samples cached in
+    ``args.memory``).
+
+    Returns ``(X, y, X_valid, y_valid), clf``.
+    """
+    import tempfile
+    import warnings
+
+    from sklearn_gd import GenerationDistillationClassifier
+
+    X, y, X_valid, y_valid = labeled_sample_and_validation(
+        args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
+    clf = GenerationDistillationClassifier(keep_teacher=True, random_state=args.seed,
+                                           memory=args.memory or tempfile.mkdtemp())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a DistillationWarning is recorded in selected_
+        clf.fit(X, y)
+    return (X, y, X_valid, y_valid), clf

@@ -1,7 +1,8 @@
 """Which baseline should the guard fall back to? The two default baselines, the one that
 5-fold cross-validation on the labeled texts picks, the average of both models'
-probabilities (what the guard keeps now when distillation does not pay), and the pick of
-cross-validation among all three, on validation splits.
+probabilities (what the guard kept when distillation did not pay, before the labels-only
+student with the teacher's word vectors joined the baselines: ``fallback_candidates.py``),
+and the pick of cross-validation among all three, on validation splits.
 
 At BBC News K=16 the guard's pick between TF-IDF + LR and the labels-only student was the
 worse of the two at two of three seeds on the test set. This fits only the baselines
@@ -40,6 +41,7 @@ for dataset in args.datasets:
                 args.data_dir, dataset, k, seed=seed,
                 validation="dev" if dataset == "sst2" else "pool")
             baselines = default_baselines(seed)
+            del baselines["teacher_vectors"]  # needs a teacher: see fallback_candidates.py
             proba, accuracy = {}, {}
             for name, model in baselines.items():
                 fitted = clone(model).fit(X, y)

@@ -1,5 +1,6 @@
-"""One-thread ``predict_proba`` speed and saved size of the student, of TF-IDF + logistic
-regression, and of the guard's fallback (the average of both default baselines).
+"""One-thread ``predict_proba`` speed and saved size of the student, of the default
+baselines, and of the guard's fallback (the average of the labels-only student and the same
+student with the teacher's word vectors; also the previous fallback, labels-only + TF-IDF).
 
 The default student holds the teacher tokenizer's whole words on top of its training
 words (about 27,000 on AG News), so its vocabulary look-up is larger than a student's
@@ -9,8 +10,9 @@ on the same test texts (best of 5 runs each), fitted on labeled sample ``k100_s0
 - AG News (2,000 test texts): the student, fitted for 2 epochs on the labeled texts and
   2,000 others with the encoder's words added; its vectors here are random
   (``RandomWordVectors``): the speed of ``predict_proba`` does not depend on their values,
-  and no teacher needs finetuning. TF-IDF + LR and the average, as the guard fits them.
-- BBC News (full articles): TF-IDF + LR and the average, where the guard falls back.
+  and no teacher needs finetuning. The baselines and the averages, as the guard fits
+  them (the labels-only student with the teacher's vectors also with random ones).
+- BBC News (full articles): the same baselines and averages, where the guard falls back.
 
 The saved size is that of ``joblib.dump``; ``optimizer_state_mb`` is the size of what a
 student's Adam optimizer holds after fitting, which students are now pickled without
@@ -29,11 +31,12 @@ import joblib
 import numpy as np
 import torch
 from _results import write_csv  # benchmarks/_results.py
+from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 from transformers import AutoTokenizer
 
 from sklearn_gd import EncoderWordVectors, StudentClassifier, default_baselines, resolve_model
-from sklearn_gd._classifier import average_of_baselines
+from sklearn_gd._classifier import AVERAGED_DEFAULT_BASELINES, average_of_baselines
 from sklearn_gd.benchmark import read_labeled_csv
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -82,12 +85,12 @@ for dataset in ["ag_news", "bbc_news"]:
     sample = splits["train_rows"]["k100_s0"]
     X, y = [texts[i] for i in sample], labels[sample]
     X_test = [test_texts[i] for i in splits["eval_test_rows"]]
-    models = {
-        "labels_only": default_baselines(0)["labels_only"].fit(X, y),
-        "tfidf_lr": default_baselines(0)["tfidf_lr"].fit(X, y),
-        "baseline_average (labels_only + tfidf_lr)":
-            average_of_baselines(default_baselines(0)).fit(X, y),
-    }
+    baselines = default_baselines(0)
+    baselines["teacher_vectors"].set_params(word_vectors=RandomWordVectors())
+    models = {name: clone(model).fit(X, y) for name, model in baselines.items()}
+    for members in [AVERAGED_DEFAULT_BASELINES, ("labels_only", "tfidf_lr")]:
+        models[f"baseline_average ({' + '.join(members)})"] = average_of_baselines(
+            {name: baselines[name] for name in members}).fit(X, y)
     if dataset == "ag_news":
         extra = np.random.default_rng(0).choice(len(texts), 2000, replace=False)
         models["student (teacher-word vocabulary)"] = StudentClassifier(

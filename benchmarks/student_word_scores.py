@@ -15,18 +15,13 @@ dev set with ``--validation dev`` (never the test set). Appends one row per sett
 """
 
 import csv
-import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
-from _results import (  # benchmarks/_results.py
-    labeled_sample_and_validation,
-    one_sample_study_arguments,
-)
+from _results import fitted_defaults, one_sample_study_arguments  # benchmarks/_results.py
 from sklearn.base import clone
 
-from sklearn_gd import EncoderWordVectors, GenerationDistillationClassifier
+from sklearn_gd import EncoderWordVectors
 from sklearn_gd._classifier import default_student
 
 SETTINGS = {
@@ -38,13 +33,7 @@ SETTINGS = {
 
 args = one_sample_study_arguments(__doc__)
 
-X, y, X_valid, y_valid = labeled_sample_and_validation(
-    args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
-clf = GenerationDistillationClassifier(keep_teacher=True, random_state=args.seed,
-                                       memory=args.memory or tempfile.mkdtemp())
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # a DistillationWarning is recorded in selected_
-    clf.fit(X, y)
+(X, y, X_valid, y_valid), clf = fitted_defaults(args)
 teacher, classes = clf.teacher_, clf.classes_
 teacher_accuracy = float(np.mean(teacher.predict(X_valid) == y_valid))
 

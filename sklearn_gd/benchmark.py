@@ -48,7 +48,7 @@ COLUMNS = [
     *(f"{stage.replace('-', '_')}_s" for stage in STAGES),
     "predict_texts_per_s", "n_parameters", "saved_bytes", "selected", "n_kept",
     "label_agreement",
-    "n_unlabeled", "n_train", "n_test",
+    "n_unlabeled", "n_train", "n_test", "selection_scores",
 ]
 DEFAULT_N_GENERATED = GenerationDistillationClassifier().n_generated
 
@@ -427,9 +427,12 @@ def _run_system(system, X, y, X_test, y_test, seed, teacher, teacher_s, n_genera
         fit_s = sum(times.values())
         extra = {f"{stage.replace('-', '_')}_s": times.get(stage, "") for stage in STAGES}
         agreement = getattr(model, "sample_label_agreement_", None)
+        scores = getattr(model, "selection_scores_", {})  # the guard's check, for the CSV
         extra.update(selected=getattr(model, "selected_", ""), n_kept=model.n_generated_,
                      label_agreement="" if agreement is None else agreement,
-                     n_unlabeled=len(unlabeled or []))
+                     n_unlabeled=len(unlabeled or []),
+                     selection_scores=" ".join(f"{name}={score:.4f}"
+                                               for name, score in scores.items()))
     return {**evaluate(model, X_test, y_test), "fit_s": fit_s,
             "n_parameters": n_parameters(model), "saved_bytes": saved_bytes(model), **extra}
 

@@ -58,6 +58,11 @@ def test_all_systems_two_seeds(tiny_models, train_csv, tmp_path, capsys, monkeyp
     assert gd["teacher_s"] == pool["teacher_s"] == by_system["teacher"]["fit_s"]
     assert float(gd["fit_s"]) >= float(gd["teacher_s"]) + float(gd["generator_s"])
     assert 0 <= int(gd["n_kept"]) <= 30
+    # The guard's check is recorded: each candidate's cross-validated accuracy.
+    scores = dict(item.split("=") for item in gd["selection_scores"].split())
+    assert {"distilled", "labels_only", "teacher_vectors", "tfidf_lr"} <= scores.keys()
+    assert all(0 <= float(score) <= 1 for score in scores.values())
+    assert by_system["tfidf_lr"]["selection_scores"] == ""
     assert pool["n_kept"] == "0" and pool["n_unlabeled"] == "9"  # 3 spare rows per class
     assert by_system["tfidf_lr"]["teacher_s"] == ""
     markdown = (out / "results.md").read_text()
@@ -186,7 +191,9 @@ def test_parameters_of_the_guards_average_add_up():
     from sklearn_gd.benchmark import n_parameters
 
     X, y = make_texts(6, seed=0)
-    baselines = default_baselines(0)
+    # The average without a teacher: "teacher_vectors" needs one.
+    baselines = {name: model for name, model in default_baselines(0).items()
+                 if name != "teacher_vectors"}
     average = average_of_baselines(baselines).fit(X, y)
     counts = [n_parameters(model.fit(X, y)) for model in baselines.values()]
     assert n_parameters(average) == sum(counts) and min(counts) > 0

@@ -466,6 +466,43 @@ def test_guard_keeps_a_good_distilled_student(topic_data):
                                           "baseline_average"}
 
 
+def test_guard_falls_back_to_both_students_with_a_transformer_teacher(tiny_models, topic_data):
+    X, y, X_test, _ = topic_data
+    teacher = TransformerClassifier(tiny_models["encoder"], epochs=2, random_state=0)
+    # A student that cannot move from its start: distillation does not pay.
+    with pytest.warns(DistillationWarning, match="uses 'baseline_average'"):
+        clf = cheap(teacher=teacher, baselines=None,
+                    student=StudentClassifier(epochs=1, learning_rate=1e-9)).fit(X, y)
+    assert set(clf.selection_scores_) == {"distilled", "labels_only", "teacher_vectors",
+                                          "tfidf_lr", "baseline_average"}
+    # The average is of the two students; TF-IDF + LR is only a candidate on its own.
+    assert [name for name, _ in clf.student_.estimators] == ["labels_only", "teacher_vectors"]
+    with_vectors = clf.student_.named_estimators_["teacher_vectors"]
+    assert with_vectors.word_vectors == "teacher"  # the teacher is not kept alive in it
+    assert with_vectors.vocabulary_.keys() > clf.student_.named_estimators_[
+        "labels_only"].vocabulary_.keys()  # the encoder's words came with its vectors
+    expected = np.mean([model.predict_proba(X_test)
+                        for model in clf.student_.named_estimators_.values()], axis=0)
+    np.testing.assert_allclose(clf.predict_proba(X_test), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("scores, biased, averaged, pays", [
+    ({"distilled": 0.9, "a": 0.8, "b": 0.84}, (), ("a", "b"), True),
+    ({"distilled": 0.9, "a": 0.8, "b": 0.86}, (), ("a", "b"), False),
+    # A baseline reading the teacher's vectors shares the student's optimism: ignored,
+    # and so is an average that holds it.
+    ({"distilled": 0.9, "a": 0.8, "t": 0.89, "baseline_average": 0.88}, ("t",), ("a", "t"),
+     True),
+    ({"distilled": 0.9, "a": 0.8, "t": 0.89, "baseline_average": 0.88}, ("t",), ("a",),
+     False),
+])
+def test_distillation_pays_ignores_baselines_that_read_the_teacher(scores, biased, averaged,
+                                                                   pays):
+    from sklearn_gd._classifier import distillation_pays
+
+    assert distillation_pays(scores, 0.05, biased=biased, averaged=averaged) is pays
+
+
 def test_guard_needs_a_lead_of_the_margin(topic_data):
     X, y = topic_data[:2]
     # On these easy texts every candidate scores (nearly) the same: without a lead of 2
