@@ -30,7 +30,7 @@ from ._utils import (
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
 from .hub import resolve_model
-from .student import StudentClassifier
+from .student import StudentClassifier, split_words
 from .teacher import TransformerClassifier
 from .word_vectors import EncoderWordVectors
 
@@ -53,8 +53,9 @@ SINGLE_BASELINE_LEAD = 0.05
 # The default baselines whose probabilities the fallback averages: the two students. TF-IDF
 # + LR stays a candidate of its own. Averaged in as well, it lowered the average's validation
 # accuracy by 0.3 to 1.2 points on short texts and changed it by at most 0.2 on long ones
-# (benchmarks/fallback_candidates.py); on long texts it predicts slower than both students
-# together (2,635 against 3,966 BBC News articles/s, benchmarks/predict_speed.py).
+# (benchmarks/fallback_candidates.py); and it predicts slower than both students together
+# (32,490 against 37,188 AG News texts/s, 2,649 against 5,322 BBC News articles/s, one
+# thread: benchmarks/predict_speed.py).
 AVERAGED_DEFAULT_BASELINES = ("labels_only", "teacher_vectors")
 
 
@@ -134,7 +135,24 @@ def average_of_baselines(baselines):
     """
     if len(baselines) < 2 or not all(_is_classifier(model) for model in baselines.values()):
         return None
-    return VotingClassifier(list(baselines.items()), voting="soft")
+    return SharedWordsVotingClassifier(list(baselines.items()), voting="soft")
+
+
+class SharedWordsVotingClassifier(VotingClassifier):
+    """A soft-voting ``VotingClassifier`` whose :class:`StudentClassifier` members share one
+    split of the texts into words.
+
+    Splitting is about half of a student's prediction time: shared, the average of two
+    students predicts faster than TF-IDF + LR on short texts too (``predict_speed.csv``).
+    """
+
+    def _collect_probas(self, X):
+        students = [isinstance(model, StudentClassifier) for model in self.estimators_]
+        words = split_words(check_texts(X)) if sum(students) > 1 else None
+        return np.asarray([
+            model.predict_proba(X, words=words) if student and words is not None
+            else model.predict_proba(X)
+            for model, student in zip(self.estimators_, students, strict=True)])
 
 
 def _is_classifier(model):

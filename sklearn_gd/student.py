@@ -487,13 +487,12 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         fixed[2:, :n_components] = vectors
         return fixed
 
-    def _ids(self, texts):
-        """Word ids, one row per text (its first ``max_length`` words), padded with 0."""
-        # A regular expression and a dict look-up: 6x faster than the HF tokenizers
-        # pipeline (BERT normalizer and pre-tokenizer) it replaced, one text at a time.
+    def _ids(self, texts, words=None):
+        """Word ids, one row per text (its first ``max_length`` words), padded with 0.
+        ``words``: the texts already split by :func:`split_words`."""
         lookup, length = self.vocabulary_.get, self.max_length
-        rows = [[lookup(word, 1) for word in _WORDS.findall(text.lower())[:length]]
-                for text in texts]
+        words = split_words(texts) if words is None else words
+        rows = [[lookup(word, 1) for word in text[:length]] for text in words]
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         ids = np.zeros((len(rows), max(1, int(lengths.max(initial=0)))), dtype=np.int64)
         ids[np.arange(ids.shape[1]) < lengths[:, None]] = np.fromiter(
@@ -510,7 +509,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         document_frequency = np.bincount(present.indices, minlength=n_rows)
         return np.log((1 + len(ids)) / (1 + document_frequency)) + 1
 
-    def encode(self, X):
+    def encode(self, X, *, words=None):
         """The network's inputs for texts ``X``: the arrays an exported ONNX model takes.
 
         Returns
@@ -520,7 +519,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             ``"bag"``, ``weights`` (float32, the TF-IDF weight of each word).
         """
         check_is_fitted(self, "vocabulary_")
-        ids = self._ids(check_texts(X))
+        ids = self._ids(check_texts(X), words)
         if self.architecture != "bag":
             return {"input_ids": ids}
         # L2-normalised TF-IDF weights, as the features of a TF-IDF linear model.
@@ -528,10 +527,13 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         weights /= np.clip(np.linalg.norm(weights, axis=1, keepdims=True), 1e-12, None)
         return {"input_ids": ids, "weights": weights.astype(np.float32)}
 
-    def predict_proba(self, X):
-        """Class probabilities for texts ``X``, columns in the order of ``classes_``."""
+    def predict_proba(self, X, *, words=None):
+        """Class probabilities for texts ``X``, columns in the order of ``classes_``.
+
+        ``words`` (optional): ``split_words(X)``, for models that share one split of the
+        texts (the guard's average of students)."""
         check_is_fitted(self)
-        inputs = self.encode(X)
+        inputs = self.encode(X, words=words)
         n_texts = len(inputs["input_ids"])
         # Whole-array chunks straight through the module: skorch's predict_proba would
         # collate the texts one by one, which costs more than the network itself.
@@ -580,6 +582,14 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             verbose=False,
         )
         return str(path)
+
+
+def split_words(texts):
+    """Each text lower-cased and split into words and punctuation marks, as the student
+    reads it."""
+    # A regular expression: 6x faster than the HF tokenizers pipeline (BERT normalizer and
+    # pre-tokenizer) it replaced, one text at a time. It is about half of predict's time.
+    return [_WORDS.findall(text.lower()) for text in texts]
 
 
 def _silent(*args, **kwargs):

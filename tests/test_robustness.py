@@ -449,7 +449,8 @@ def test_guard_average_has_no_safe_save_and_says_so(topic_data, tmp_path):
         clf = cheap(teacher=FrozenEstimator(ignorant.fit(X, y)), alpha=1.0,
                     baselines=None).fit(X, y)
     assert clf.selected_ == "baseline_average"
-    with pytest.raises(TypeError, match="'baseline_average', a VotingClassifier.*no safe save"):
+    with pytest.raises(TypeError,
+                       match="'baseline_average', a SharedWordsVotingClassifier.*no safe save"):
         clf.save(tmp_path / "model")
     with pytest.raises(TypeError, match="VotingClassifier has no export_onnx"):
         clf.export_onnx(tmp_path / "model.onnx")
@@ -484,6 +485,30 @@ def test_guard_falls_back_to_both_students_with_a_transformer_teacher(tiny_model
     expected = np.mean([model.predict_proba(X_test)
                         for model in clf.student_.named_estimators_.values()], axis=0)
     np.testing.assert_allclose(clf.predict_proba(X_test), expected, atol=1e-6)
+
+
+def test_average_of_students_splits_the_texts_once(topic_data, monkeypatch):
+    from sklearn.ensemble import VotingClassifier
+
+    from sklearn_gd import _classifier, student
+    from sklearn_gd._classifier import average_of_baselines
+
+    X, y, X_test, _ = topic_data
+    models = {"a": StudentClassifier(epochs=2, random_state=0),
+              "b": StudentClassifier(epochs=2, embedding_dim=8, random_state=1),
+              "tfidf": make_pipeline(TfidfVectorizer(), LogisticRegression())}
+    average = average_of_baselines(models).fit(X, y)
+    plain = VotingClassifier(list(models.items()), voting="soft").fit(X, y)
+    np.testing.assert_allclose(average.predict_proba(X_test), plain.predict_proba(X_test),
+                               atol=1e-6)
+    assert list(average.predict(X_test)) == list(plain.predict(X_test))
+    splits = []
+    for module in (_classifier, student):
+        original = module.split_words
+        monkeypatch.setattr(module, "split_words",
+                            lambda texts, original=original: splits.append(1) or original(texts))
+    average.predict_proba(X_test)
+    assert len(splits) == 1  # once for both students, not once each
 
 
 @pytest.mark.parametrize("scores, biased, averaged, pays", [
