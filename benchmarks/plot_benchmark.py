@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 # The order of sklearn_gd.benchmark.SYSTEMS (not imported: it would load torch).
-SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "gd", "gd_real_pool")
+SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "teacher_vectors", "gd", "gd_real_pool")
 MEANS = ("accuracy", "macro_f1", "fit_s", "predict_texts_per_s")
 DEFAULT_N_GENERATED = 2000  # GenerationDistillationClassifier's n_generated
 

@@ -35,10 +35,11 @@ from .generator import CausalLMGenerator
 from .setfit import SetFitClassifier
 from .student import StudentClassifier
 from .teacher import TransformerClassifier
+from .word_vectors import EncoderWordVectors
 
 __all__ = ["SYSTEMS", "BenchmarkDataError", "main", "read_results", "run_benchmark"]
 
-SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "gd", "gd_real_pool")
+SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "teacher_vectors", "gd", "gd_real_pool")
 TEACHERS = {"finetuned": TransformerClassifier, "setfit": SetFitClassifier}
 # Stages of GenerationDistillationClassifier.stage_times_ ("guard": the check against
 # baselines); a stage that a version of the classifier does not have is left empty.
@@ -352,8 +353,8 @@ def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="
                 print(f"[benchmark] {name} K={size} seed={seed}: gd_real_pool skipped, no "
                       "training rows beyond the labeled sample.", file=sys.stderr)
                 continue
-            if system in ("teacher", "gd", "gd_real_pool") and teacher is None:
-                # Fitted once, shared by the teacher, gd and gd_real_pool rows.
+            if system != "tfidf_lr" and system != "labels_only" and teacher is None:
+                # Fitted once, shared by the teacher, teacher_vectors, gd and gd_real_pool.
                 teacher, teacher_s = _timed_fit(
                     _teacher(teacher_class, teacher_model, seed, verbose), X, y)
             # Samples asked for (gd), or real pool texts (gd_real_pool).
@@ -408,6 +409,12 @@ def _run_system(system, X, y, X_test, y_test, seed, teacher, teacher_s, n_genera
         model, fit_s = _timed_fit(StudentClassifier(random_state=seed), X, y)
     elif system == "teacher":
         model, fit_s = teacher, teacher_s
+    elif system == "teacher_vectors":  # the labels-only student with the teacher's vectors
+        student = StudentClassifier(word_vectors=EncoderWordVectors(teacher), random_state=seed)
+        model, fit_s = _timed_fit(student, X, y)
+        model.set_params(word_vectors="teacher")  # in its weights now; do not keep the teacher
+        fit_s += teacher_s
+        extra = {"teacher_s": teacher_s}
     else:
         generator = (CausalLMGenerator(model=generator_model, conditional=True)
                      if generator_model else None)

@@ -56,6 +56,10 @@ def test_all_systems_two_seeds(tiny_models, train_csv, tmp_path, capsys, monkeyp
     gd, pool = by_system["gd"], by_system["gd_real_pool"]
     # The gd rows carry the shared teacher's fit time, once in their total.
     assert gd["teacher_s"] == pool["teacher_s"] == by_system["teacher"]["fit_s"]
+    vectors = by_system["teacher_vectors"]  # the same teacher's vectors, no samples
+    assert vectors["teacher_s"] == gd["teacher_s"] and vectors["n_generated"] == ""
+    assert float(vectors["fit_s"]) > float(vectors["teacher_s"])
+    assert int(vectors["n_parameters"]) > int(by_system["labels_only"]["n_parameters"])
     assert float(gd["fit_s"]) >= float(gd["teacher_s"]) + float(gd["generator_s"])
     assert 0 <= int(gd["n_kept"]) <= 30
     # The guard's check is recorded: each candidate's cross-validated accuracy.
