@@ -147,7 +147,9 @@ class SharedWordsVotingClassifier(VotingClassifier):
     """
 
     def _collect_probas(self, X):
-        students = [isinstance(model, StudentClassifier) for model in self.estimators_]
+        # Only StudentClassifier's own predict_proba takes the split (not a subclass's).
+        students = [type(model).predict_proba is StudentClassifier.predict_proba
+                    for model in self.estimators_]
         words = split_words(check_texts(X)) if sum(students) > 1 else None
         return np.asarray([
             model.predict_proba(X, words=words) if student and words is not None
@@ -250,19 +252,21 @@ def _teacher_vector_params(student):
             and value == "teacher"]
 
 
-def _vector_object_params(model):
-    """Names of the model's (nested) ``word_vectors`` parameters holding word vectors."""
-    return [name for name, value in model.get_params(deep=True).items()
-            if name.split("__")[-1] == "word_vectors" and isinstance(value, EncoderWordVectors)]
-
-
-def _release_teacher(model):
-    """Set the word vectors read from the teacher back to ``"teacher"`` in a fitted model
-    (and in the fitted members of a ``VotingClassifier``): they are in its weights now,
-    and the vectors would keep the teacher's encoder alive."""
-    for member in [model, *getattr(model, "estimators_", [])]:
-        if hasattr(member, "get_params"):
-            member.set_params(**dict.fromkeys(_vector_object_params(member), "teacher"))
+def _release_teacher(model, vectors):
+    """Set the parameters holding ``vectors`` (the teacher's word vectors that ``fit`` filled
+    in) back to ``"teacher"`` in a fitted model, and in the members of a
+    ``VotingClassifier``: they are in its weights now, and the vectors would keep the
+    teacher's encoder alive. Vectors the user passed are left alone."""
+    if vectors is None:
+        return
+    for member in [model, *getattr(model, "estimators", []), *getattr(model, "estimators_", [])]:
+        member = member[1] if isinstance(member, tuple) else member  # (name, model) pairs
+        if not hasattr(member, "get_params"):
+            continue
+        names = [name for name, value in member.get_params(deep=True).items()
+                 if name.split("__")[-1] == "word_vectors" and value is vectors]
+        if names:
+            member.set_params(**dict.fromkeys(names, "teacher"))
 
 
 def _teacher_word_vectors(teacher):
@@ -366,7 +370,7 @@ def _dropped(report):
 
 def _selection_message(scores, selected):
     if not scores:
-        return "no check (a class has fewer than 2 labeled texts)"
+        return "no check (no baselines, or a class has fewer than 2 labeled texts)"
     listed = ", ".join(f"{name} {score:.3f}" for name, score in scores.items())
     return f"kept {selected!r} (cross-validated accuracy: {listed})"
 
@@ -444,10 +448,11 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         average by 5 points or more. Each needs ``fit``, ``predict`` and ``predict_proba``.
         A baseline may read the teacher's word vectors (``word_vectors="teacher"``); its
         score, like the student's, is then optimistic, and it does not count against the
-        student. None compares with
+        student; it is dropped when the teacher has no word vectors. None compares with
         :func:`default_baselines`: the labels-only :class:`StudentClassifier`, the same
         student with the teacher's word vectors, and TF-IDF + logistic regression; the
-        average is then of the two students only. ``{}`` turns the check off. Names are
+        average is then of the two students only (a dict, even of the same models, is
+        averaged whole). ``{}`` turns the check off. Names are
         strings without ``"__"``, other than ``"distilled"``, ``"baseline_average"`` and
         the parameters of ``VotingClassifier``.
     baseline_margin : float, default=0.05
@@ -747,7 +752,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             history["student"] = epoch_history(fit["student_"])
             if vector_params:
                 student.set_params(**dict.fromkeys(vector_params, "teacher"))
-            _release_teacher(fit["student_"])
+            _release_teacher(fit["student_"], vectors)
 
     def get_params(self, deep=True):
         params = super().get_params(deep=deep)

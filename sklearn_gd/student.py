@@ -492,6 +492,9 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         ``words``: the texts already split by :func:`split_words`."""
         lookup, length = self.vocabulary_.get, self.max_length
         words = split_words(texts) if words is None else words
+        if len(words) != len(texts):
+            raise ValueError(f"words holds {len(words)} split texts for {len(texts)} texts; "
+                             "pass split_words(X) for the same X.")
         rows = [[lookup(word, 1) for word in text[:length]] for text in words]
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         ids = np.zeros((len(rows), max(1, int(lengths.max(initial=0)))), dtype=np.int64)

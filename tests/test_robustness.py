@@ -22,6 +22,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_gd import (
     CausalLMGenerator,
+    EncoderWordVectors,
     GenerationDistillationClassifier,
     ModelNotFoundError,
     StudentClassifier,
@@ -480,6 +481,8 @@ def test_guard_falls_back_to_both_students_with_a_transformer_teacher(tiny_model
     assert [name for name, _ in clf.student_.estimators] == ["labels_only", "teacher_vectors"]
     with_vectors = clf.student_.named_estimators_["teacher_vectors"]
     assert with_vectors.word_vectors == "teacher"  # the teacher is not kept alive in it
+    assert not any(isinstance(value, EncoderWordVectors)
+                   for value in clf.student_.get_params(deep=True).values())
     assert with_vectors.vocabulary_.keys() > clf.student_.named_estimators_[
         "labels_only"].vocabulary_.keys()  # the encoder's words came with its vectors
     expected = np.mean([model.predict_proba(X_test)
@@ -509,6 +512,17 @@ def test_average_of_students_splits_the_texts_once(topic_data, monkeypatch):
                             lambda texts, original=original: splits.append(1) or original(texts))
     average.predict_proba(X_test)
     assert len(splits) == 1  # once for both students, not once each
+    with pytest.raises(ValueError, match=f"words holds 1 split texts for {len(X_test)} texts"):
+        average.estimators_[0].predict_proba(X_test, words=[["one"]])
+
+
+def test_guard_leaves_word_vectors_the_user_passed(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    other = TransformerClassifier(tiny_models["encoder"], epochs=1, random_state=1).fit(X, y)
+    mine = EncoderWordVectors(other)
+    clf = cheap(teacher=TransformerClassifier(tiny_models["encoder"], epochs=1, random_state=0),
+                student=StudentClassifier(epochs=2, word_vectors=mine)).fit(X, y)
+    assert clf.student_.word_vectors is mine  # not replaced by "teacher"
 
 
 @pytest.mark.parametrize("scores, biased, averaged, pays", [
