@@ -254,13 +254,12 @@ def _teacher_vector_params(student):
 
 def _release_teacher(model, vectors):
     """Set the parameters holding ``vectors`` (the teacher's word vectors that ``fit`` filled
-    in) back to ``"teacher"`` in a fitted model, and in the members of a
-    ``VotingClassifier``: they are in its weights now, and the vectors would keep the
+    in) back to ``"teacher"`` in a fitted model (nested ones too), and in the fitted members
+    of a ``VotingClassifier``: they are in its weights now, and the vectors would keep the
     teacher's encoder alive. Vectors the user passed are left alone."""
     if vectors is None:
         return
-    for member in [model, *getattr(model, "estimators", []), *getattr(model, "estimators_", [])]:
-        member = member[1] if isinstance(member, tuple) else member  # (name, model) pairs
+    for member in [model, *getattr(model, "estimators_", [])]:
         if not hasattr(member, "get_params"):
             continue
         names = [name for name, value in member.get_params(deep=True).items()

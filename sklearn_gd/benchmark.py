@@ -353,7 +353,7 @@ def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="
                 print(f"[benchmark] {name} K={size} seed={seed}: gd_real_pool skipped, no "
                       "training rows beyond the labeled sample.", file=sys.stderr)
                 continue
-            if system != "tfidf_lr" and system != "labels_only" and teacher is None:
+            if system not in ("tfidf_lr", "labels_only") and teacher is None:
                 # Fitted once, shared by the teacher, teacher_vectors, gd and gd_real_pool.
                 teacher, teacher_s = _timed_fit(
                     _teacher(teacher_class, teacher_model, seed, verbose), X, y)

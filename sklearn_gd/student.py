@@ -465,7 +465,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     def _learn_vocabulary(self, texts):
         """The ``vocab_size - 2`` most frequent words, numbered from 2 (0: padding, 1:
         unknown); ties keep the order of first appearance."""
-        counts = Counter(chain.from_iterable(_WORDS.findall(text.lower()) for text in texts))
+        counts = Counter(chain.from_iterable(split_words(texts)))
         return {word: i + 2 for i, (word, _) in enumerate(counts.most_common(self.vocab_size - 2))}
 
     def _add_encoder_words(self):
