@@ -54,7 +54,7 @@ SINGLE_BASELINE_LEAD = 0.05
 # + LR stays a candidate of its own. Averaged in as well, it lowered the average's validation
 # accuracy by 0.3 to 1.2 points on short texts and changed it by at most 0.2 on long ones
 # (benchmarks/fallback_candidates.py); and it predicts slower than both students together
-# (32,490 against 37,188 AG News texts/s, 2,649 against 5,322 BBC News articles/s, one
+# (34,372 against 35,860 AG News texts/s, 2,545 against 4,957 BBC News articles/s, one
 # thread: benchmarks/predict_speed.py).
 AVERAGED_DEFAULT_BASELINES = ("labels_only", "teacher_vectors")
 
