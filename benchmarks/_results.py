@@ -102,3 +102,21 @@ def fitted_defaults(args):
         warnings.simplefilter("ignore")  # a DistillationWarning is recorded in selected_
         clf.fit(X, y)
     return (X, y, X_valid, y_valid), clf
+
+
+def transfer_set(clf, X, y, proba=None):
+    """The transfer texts and soft targets that ``clf.fit(X, y)`` distilled its student
+    from (temperature 1, ``alpha`` 0.5 on the labeled texts), with the teacher's
+    probabilities, or ``proba(texts)`` in their place.
+
+    Returns ``transfer, targets`` (a list of texts, a float32 array).
+    """
+    import numpy as np
+
+    proba = proba or clf.teacher_.predict_proba
+    transfer = list(clf.generated_texts_) + list(X)
+    targets = proba(transfer)
+    labeled = np.arange(len(clf.generated_texts_), len(transfer))
+    onehot = np.eye(len(clf.classes_))[np.searchsorted(clf.classes_, y)]
+    targets[labeled] = 0.5 * targets[labeled] + 0.5 * onehot
+    return transfer, targets.astype(np.float32)

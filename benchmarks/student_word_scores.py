@@ -18,7 +18,11 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from _results import fitted_defaults, one_sample_study_arguments  # benchmarks/_results.py
+from _results import (  # benchmarks/_results.py
+    fitted_defaults,
+    one_sample_study_arguments,
+    transfer_set,
+)
 from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors
@@ -37,13 +41,7 @@ args = one_sample_study_arguments(__doc__)
 teacher, classes = clf.teacher_, clf.classes_
 teacher_accuracy = float(np.mean(teacher.predict(X_valid) == y_valid))
 
-# The classifier's transfer set and targets (temperature 1, alpha 0.5 on the labeled texts).
-transfer = list(clf.generated_texts_) + list(X)
-targets = teacher.predict_proba(transfer)
-labeled = np.arange(len(clf.generated_texts_), len(transfer))
-onehot = np.eye(len(classes))[np.searchsorted(classes, y)]
-targets[labeled] = 0.5 * targets[labeled] + 0.5 * onehot
-targets = targets.astype(np.float32)
+transfer, targets = transfer_set(clf, X, y)
 vectors = EncoderWordVectors(teacher)
 
 path = Path(args.out) / "student_word_scores.csv"
