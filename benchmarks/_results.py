@@ -120,3 +120,38 @@ def transfer_set(clf, X, y, proba=None):
     onehot = np.eye(len(clf.classes_))[np.searchsorted(clf.classes_, y)]
     targets[labeled] = 0.5 * targets[labeled] + 0.5 * onehot
     return transfer, targets.astype(np.float32)
+
+
+def append_row(path, row):
+    """Append ``row`` (a dict) to the CSV file ``path``, with a header if the file is new,
+    and print it."""
+    path = Path(path)
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", newline="") as file:
+        writer = csv.DictWriter(file, list(row))
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+    print(row, flush=True)
+
+
+def student_accuracies(transfer, targets, vectors, X_valid, y_valid, classes, student=None,
+                       n_seeds=3):
+    """Validation accuracy of ``student`` (default: the classifier's default student),
+    reading ``vectors`` and fitted on ``transfer`` and ``targets``, once per seed
+    0 .. ``n_seeds - 1``.
+
+    Returns ``scores, fitted``: the accuracies, and the student of the last seed.
+    """
+    import numpy as np
+    from sklearn.base import clone
+
+    from sklearn_gd._classifier import default_student
+
+    scores = []
+    for seed in range(n_seeds):
+        fitted = clone(student or default_student()).set_params(
+            word_vectors=vectors, random_state=seed).fit(transfer, targets)
+        scores.append(float(np.mean(classes[fitted.predict_proba(X_valid).argmax(1)] == y_valid)))
+    return scores, fitted

@@ -21,18 +21,19 @@ and scores each on 1,000 other training-pool texts, or the dev set with
         --dataset ag_news --k 16 --seed 1 --memory /tmp/gd_cache
 """
 
-import csv
+from contextlib import nullcontext
 from pathlib import Path
 from unittest import mock
 
 import numpy as np
 import torch
 from _results import (  # benchmarks/_results.py
+    append_row,
     fitted_defaults,
     one_sample_study_arguments,
+    student_accuracies,
     transfer_set,
 )
-from sklearn.base import clone
 from torch import nn
 
 from sklearn_gd import EncoderWordVectors, StudentClassifier
@@ -58,55 +59,41 @@ class LogitMSE(nn.Module):
         return ((centred - (log_target - log_target.mean(dim=1, keepdim=True))) ** 2).mean()
 
 
-class VariantStudent(StudentClassifier):
-    """The student with another module or loss; set ``variant`` before ``fit``."""
-
-    variant = "default"
-
+class HiddenLayerStudent(StudentClassifier):
     def _make_net(self, train_split=None):
-        net = super()._make_net(train_split)
-        if self.variant == "hidden layer":
-            net.set_params(module=HiddenLayerBag)
-        if self.variant == "logit matching":
-            net.set_params(criterion=LogitMSE)
-        return net
+        return super()._make_net(train_split).set_params(module=HiddenLayerBag)
+
+
+class LogitMatchingStudent(StudentClassifier):
+    def _make_net(self, train_split=None):
+        return super()._make_net(train_split).set_params(criterion=LogitMSE)
 
 
 def _trainable(embedding, vectors):
+    """In place of the student's ``_fix_vectors``: copy the vectors, leave them trainable."""
     with torch.no_grad():
         embedding.weight.copy_(torch.as_tensor(vectors))
 
 
-SETTINGS = ["default", "hidden layer", "trainable vectors", "logit matching"]
+params = default_student().get_params()
+SETTINGS = {"default": (None, nullcontext()),
+            "hidden layer": (HiddenLayerStudent(**params), nullcontext()),
+            "trainable vectors": (None, mock.patch.object(student_module, "_fix_vectors",
+                                                          _trainable)),
+            "logit matching": (LogitMatchingStudent(**params), nullcontext())}
 
 args = one_sample_study_arguments(__doc__)
 (X, y, X_valid, y_valid), clf = fitted_defaults(args)
-teacher, classes = clf.teacher_, clf.classes_
-teacher_accuracy = float(np.mean(teacher.predict(X_valid) == y_valid))
-
+teacher_accuracy = float(np.mean(clf.teacher_.predict(X_valid) == y_valid))
 transfer, targets = transfer_set(clf, X, y)
-vectors = EncoderWordVectors(teacher)
-
-path = Path(args.out) / "student_capacity.csv"
-fields = ["dataset", "k", "seed", "validation", "setting", "valid_accuracy", "std",
-          "student_seeds", "teacher_valid_accuracy", "n_parameters", "n_transfer"]
-if not path.exists():
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(",".join(fields) + "\n")
-for setting in SETTINGS:
-    scores = []
-    for student_seed in range(3):
-        student = VariantStudent(**clone(default_student()).get_params())
-        student.variant = setting
-        student.set_params(word_vectors=vectors, random_state=student_seed)
-        fix = _trainable if setting == "trainable vectors" else student_module._fix_vectors
-        with mock.patch.object(student_module, "_fix_vectors", fix):
-            student.fit(transfer, targets)
-        scores.append(np.mean(classes[student.predict_proba(X_valid).argmax(1)] == y_valid))
-    row = dict(zip(fields, [
-        args.dataset, args.k, args.seed, args.validation, setting,
-        round(float(np.mean(scores)), 4), round(float(np.std(scores)), 4), 3,
-        round(teacher_accuracy, 4), student.n_parameters_, len(transfer)], strict=True))
-    print(row, flush=True)
-    with open(path, "a", newline="") as file:
-        csv.DictWriter(file, fields).writerow(row)
+vectors = EncoderWordVectors(clf.teacher_)
+for setting, (student, patch) in SETTINGS.items():
+    with patch:
+        scores, fitted = student_accuracies(transfer, targets, vectors, X_valid, y_valid,
+                                            clf.classes_, student)
+    append_row(Path(args.out) / "student_capacity.csv", {
+        "dataset": args.dataset, "k": args.k, "seed": args.seed,
+        "validation": args.validation, "setting": setting,
+        "valid_accuracy": round(float(np.mean(scores)), 4), "std": round(float(np.std(scores)), 4),
+        "student_seeds": len(scores), "teacher_valid_accuracy": round(teacher_accuracy, 4),
+        "n_parameters": fitted.n_parameters_, "n_transfer": len(transfer)})

@@ -16,20 +16,20 @@ word vectors. Scores on 1,000 other training-pool texts, or the dev set with
         --dataset ag_news --k 16 --seed 1 --memory /tmp/gd_cache
 """
 
-import csv
 import time
 from pathlib import Path
 
 import numpy as np
 from _results import (  # benchmarks/_results.py
+    append_row,
     fitted_defaults,
     one_sample_study_arguments,
+    student_accuracies,
     transfer_set,
 )
-from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors, SetFitClassifier
-from sklearn_gd._classifier import default_student, soften
+from sklearn_gd._classifier import soften
 
 args = one_sample_study_arguments(__doc__)
 (X, y, X_valid, y_valid), clf = fitted_defaults(args)
@@ -44,25 +44,15 @@ vectors = {"finetuned": EncoderWordVectors(clf.teacher_), "SetFit": EncoderWordV
 SETTINGS = [("finetuned", "finetuned"), ("SetFit", "finetuned"), ("SetFit T=0.5", "finetuned"),
             ("SetFit", "SetFit"), ("mean of both", "finetuned"), ("mean of both", "SetFit")]
 
-path = Path(args.out) / "teacher_pairing.csv"
-fields = ["dataset", "k", "seed", "validation", "targets", "word_vectors", "valid_accuracy",
-          "std", "student_seeds", "targets_valid_accuracy", "setfit_fit_seconds"]
-if not path.exists():
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(",".join(fields) + "\n")
 classes = clf.classes_
 for target_name, vector_name in SETTINGS:
     transfer, targets = transfer_set(clf, X, y, teachers[target_name])
     target_accuracy = np.mean(classes[teachers[target_name](X_valid).argmax(1)] == y_valid)
-    scores = []
-    for student_seed in range(3):
-        student = clone(default_student()).set_params(
-            word_vectors=vectors[vector_name], random_state=student_seed).fit(transfer, targets)
-        scores.append(np.mean(classes[student.predict_proba(X_valid).argmax(1)] == y_valid))
-    row = dict(zip(fields, [
-        args.dataset, args.k, args.seed, args.validation, target_name, vector_name,
-        round(float(np.mean(scores)), 4), round(float(np.std(scores)), 4), 3,
-        round(float(target_accuracy), 4), round(setfit_seconds, 1)], strict=True))
-    print(row, flush=True)
-    with open(path, "a", newline="") as file:
-        csv.DictWriter(file, fields).writerow(row)
+    scores, _ = student_accuracies(transfer, targets, vectors[vector_name], X_valid, y_valid,
+                                   classes)
+    append_row(Path(args.out) / "teacher_pairing.csv", {
+        "dataset": args.dataset, "k": args.k, "seed": args.seed,
+        "validation": args.validation, "targets": target_name, "word_vectors": vector_name,
+        "valid_accuracy": round(float(np.mean(scores)), 4), "std": round(float(np.std(scores)), 4),
+        "student_seeds": len(scores), "targets_valid_accuracy": round(float(target_accuracy), 4),
+        "setfit_fit_seconds": round(setfit_seconds, 1)})

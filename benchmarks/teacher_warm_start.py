@@ -15,21 +15,20 @@ targets and word vectors. Scores on 1,000 other training-pool texts, or the dev 
         --dataset sst2 --k 16 --seed 0 --validation dev --memory /tmp/gd_cache
 """
 
-import csv
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 from _results import (  # benchmarks/_results.py
+    append_row,
     fitted_defaults,
     one_sample_study_arguments,
+    student_accuracies,
     transfer_set,
 )
-from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors, SetFitClassifier, TransformerClassifier
-from sklearn_gd._classifier import default_student
 
 args = one_sample_study_arguments(__doc__)
 (X, y, X_valid, y_valid), clf = fitted_defaults(args)
@@ -40,29 +39,17 @@ setfit.net_.module_.model.save_pretrained(folder)
 setfit.tokenizer_.save_pretrained(folder)
 warm = TransformerClassifier(model=folder, random_state=args.seed).fit(X, y)
 warm_seconds = time.perf_counter() - start
-teachers = {"finetuned (default)": (clf.teacher_, None),
-            "SetFit encoder, then finetuned": (warm, warm_seconds)}
+teachers = {"finetuned (default)": (clf.teacher_, ""),
+            "SetFit encoder, then finetuned": (warm, round(warm_seconds, 1))}
 
-path = Path(args.out) / "teacher_warm_start.csv"
-fields = ["dataset", "k", "seed", "validation", "teacher", "teacher_valid_accuracy",
-          "student_valid_accuracy", "std", "student_seeds", "teacher_fit_seconds"]
-if not path.exists():
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(",".join(fields) + "\n")
-classes = clf.classes_
 for name, (teacher, seconds) in teachers.items():
     transfer, targets = transfer_set(clf, X, y, teacher.predict_proba)
-    vectors = EncoderWordVectors(teacher)
-    scores = []
-    for student_seed in range(3):
-        student = clone(default_student()).set_params(
-            word_vectors=vectors, random_state=student_seed).fit(transfer, targets)
-        scores.append(np.mean(classes[student.predict_proba(X_valid).argmax(1)] == y_valid))
-    row = dict(zip(fields, [
-        args.dataset, args.k, args.seed, args.validation, name,
-        round(float(np.mean(teacher.predict(X_valid) == y_valid)), 4),
-        round(float(np.mean(scores)), 4), round(float(np.std(scores)), 4), 3,
-        "" if seconds is None else round(seconds, 1)], strict=True))
-    print(row, flush=True)
-    with open(path, "a", newline="") as file:
-        csv.DictWriter(file, fields).writerow(row)
+    scores, _ = student_accuracies(transfer, targets, EncoderWordVectors(teacher), X_valid,
+                                   y_valid, clf.classes_)
+    append_row(Path(args.out) / "teacher_warm_start.csv", {
+        "dataset": args.dataset, "k": args.k, "seed": args.seed,
+        "validation": args.validation, "teacher": name,
+        "teacher_valid_accuracy": round(float(np.mean(teacher.predict(X_valid) == y_valid)), 4),
+        "student_valid_accuracy": round(float(np.mean(scores)), 4),
+        "std": round(float(np.std(scores)), 4), "student_seeds": len(scores),
+        "teacher_fit_seconds": seconds})

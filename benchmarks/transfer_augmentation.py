@@ -21,19 +21,18 @@ with each addition, and scores it on 1,000 other training-pool texts, or the dev
         --dataset ag_news --k 16 --seed 1 --memory /tmp/gd_cache
 """
 
-import csv
 from pathlib import Path
 
 import numpy as np
 from _results import (  # benchmarks/_results.py
+    append_row,
     fitted_defaults,
     one_sample_study_arguments,
+    student_accuracies,
     transfer_set,
 )
-from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors
-from sklearn_gd._classifier import default_student
 
 
 def halves(texts, n, rng):
@@ -56,33 +55,21 @@ def word_dropout(texts, n, rng):
 
 args = one_sample_study_arguments(__doc__)
 (X, y, X_valid, y_valid), clf = fitted_defaults(args)
-teacher, classes = clf.teacher_, clf.classes_
+teacher = clf.teacher_
 transfer, targets = transfer_set(clf, X, y)
 vectors = EncoderWordVectors(teacher)
+teacher_accuracy = np.mean(teacher.predict(X_valid) == y_valid)
 SETTINGS = {"none (default)": None, "halves": halves, "word dropout": word_dropout}
 
-path = Path(args.out) / "transfer_augmentation.csv"
-fields = ["dataset", "k", "seed", "validation", "added", "n_transfer", "valid_accuracy", "std",
-          "student_seeds", "teacher_valid_accuracy"]
-if not path.exists():
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(",".join(fields) + "\n")
-teacher_accuracy = np.mean(teacher.predict(X_valid) == y_valid)
 for setting, make in SETTINGS.items():
     texts, soft = transfer, targets
     if make is not None:
         added = make(transfer, 2000, np.random.default_rng(args.seed))
         texts = transfer + added
         soft = np.vstack([targets, teacher.predict_proba(added)]).astype(np.float32)
-    scores = []
-    for student_seed in range(3):
-        student = clone(default_student()).set_params(
-            word_vectors=vectors, random_state=student_seed).fit(texts, soft)
-        scores.append(np.mean(classes[student.predict_proba(X_valid).argmax(1)] == y_valid))
-    row = dict(zip(fields, [
-        args.dataset, args.k, args.seed, args.validation, setting, len(texts),
-        round(float(np.mean(scores)), 4), round(float(np.std(scores)), 4), 3,
-        round(float(teacher_accuracy), 4)], strict=True))
-    print(row, flush=True)
-    with open(path, "a", newline="") as file:
-        csv.DictWriter(file, fields).writerow(row)
+    scores, _ = student_accuracies(texts, soft, vectors, X_valid, y_valid, clf.classes_)
+    append_row(Path(args.out) / "transfer_augmentation.csv", {
+        "dataset": args.dataset, "k": args.k, "seed": args.seed,
+        "validation": args.validation, "added": setting, "n_transfer": len(texts),
+        "valid_accuracy": round(float(np.mean(scores)), 4), "std": round(float(np.std(scores)), 4),
+        "student_seeds": len(scores), "teacher_valid_accuracy": round(float(teacher_accuracy), 4)})
