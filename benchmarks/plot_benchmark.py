@@ -61,24 +61,33 @@ def read_sample_sweep(paths):
 
 
 def plot_samples(sweep, path):
-    """GD student accuracy against the number of samples (mean over seeds), per dataset and
-    K that has more than one sample size; the teacher and real texts for reference."""
+    """GD student accuracy against the number of samples, per dataset and K that has more
+    than one sample size, mean over the seeds run at every size; the teacher and real
+    texts for reference."""
     panels = [key for key, systems in sorted(sweep.items()) if len(systems.get("gd", {})) > 1]
     if not panels:
         return False
     fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.8), squeeze=False)
     for ax, (dataset, k) in zip(axes[0], panels, strict=True):
         systems = sweep[dataset, k]
+        # Only the seeds run at every sample size: a mean over other seeds is not comparable.
+        seeds = sorted(set.intersection(*(set(v) for v in systems["gd"].values())))
+
+        def mean(accuracies, seeds=seeds):
+            return np.mean([accuracies[seed] for seed in seeds])
+
         for system, style in (("gd", "o-"), ("gd_real_pool", "s--")):
-            points = sorted(systems.get(system, {}).items())
-            ax.plot([n for n, _ in points], [np.mean(list(v.values())) for _, v in points],
+            points = [(n, v) for n, v in sorted(systems.get(system, {}).items())
+                      if set(seeds) <= set(v)]
+            ax.plot([n for n, _ in points], [mean(v) for _, v in points],
                     style, label={"gd": "GD student (samples)",
                                   "gd_real_pool": "student on real texts"}[system])
-        if systems.get("teacher"):
-            ax.axhline(np.mean(list(systems["teacher"][None].values())), color="k",
-                       linestyle=":", label="teacher")
+        teacher = systems.get("teacher", {}).get(None, {})
+        if teacher and set(seeds) <= set(teacher):
+            ax.axhline(mean(teacher), color="k", linestyle=":", label="teacher")
         ax.set_xscale("log")
-        ax.set_title(f"{dataset}, K={k}")
+        ax.set_title(f"{dataset}, K={k}, seed{'s' if len(seeds) > 1 else ''} "
+                     + ", ".join(map(str, seeds)))
         ax.set_xlabel("generated (or real) transfer texts")
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("test accuracy (mean over seeds)")
