@@ -153,7 +153,7 @@ def write_results(output_dir, new_rows):
         writer = csv.DictWriter(file, fieldnames=COLUMNS, restval="", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-    (output_dir / "results.md").write_text(markdown_table(rows))
+    (output_dir / "results.md").write_text(markdown_table(rows) + "\n" + verdicts(rows))
 
 
 def _fmt(value, digits):
@@ -175,6 +175,72 @@ def markdown_table(rows):
                  row["selected"], row["n_kept"], _fmt(row.get("label_agreement", ""), 2)]
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+# The systems a user would deploy: fast to predict (the teacher is not).
+FAST_SYSTEMS = ("tfidf_lr", "labels_only", "teacher_vectors", "gd")
+
+
+def verdicts(rows):
+    """Is distillation worth it here? One markdown line per dataset, K and number of
+    samples of the ``gd`` rows: mean accuracies over seeds, each comparison over the seeds
+    that both systems ran (``gd_real_pool`` with as many real texts as samples)."""
+    groups, kept = {}, {}
+    for row in rows:
+        if row["accuracy"] == "":
+            continue
+        system = row["system"]
+        if system in ("gd", "gd_real_pool"):
+            system = system, int(row.get("n_generated") or DEFAULT_N_GENERATED)
+        key = row["dataset"], int(row["k"])
+        groups.setdefault(key, {}).setdefault(system, {})[int(row["seed"])] = float(
+            row["accuracy"])
+        if system[0] == "gd":
+            kept.setdefault((key, system), []).append(row.get("selected") == "distilled")
+
+    def mean(by_seed, seeds):
+        return float(np.mean([by_seed[seed] for seed in seeds]))
+
+    def shared(*by_seeds):
+        return sorted(set.intersection(*(set(by_seed) for by_seed in by_seeds)))
+
+    lines = []
+    for key, systems in sorted(groups.items()):
+        for system in sorted(name for name in systems if name[0] == "gd"):
+            gd, n_kept = systems[system], sum(kept[key, system])
+            text = (f"- **{key[0]}, K={key[1]}, {system[1]} samples**: gd {mean(gd, gd):.3f} "
+                    f"over {len(gd)} seed{'s' if len(gd) > 1 else ''}; the guard kept the "
+                    f"distilled student at {n_kept} of {len(kept[key, system])}")
+            if "teacher" in systems and (seeds := shared(gd, systems["teacher"])):
+                gap = mean(gd, seeds) - mean(systems["teacher"], seeds)
+                text += f"; {100 * gap:+.1f} points from the teacher"
+            for name in FAST_SYSTEMS[:-1]:
+                if name in systems and (seeds := shared(gd, systems[name])):
+                    lead = mean(gd, seeds) - mean(systems[name], seeds)
+                    if lead < 0:
+                        text += f"; **{100 * -lead:.1f} points below {name}**"
+            plain = [name for name in ("tfidf_lr", "labels_only") if name in systems]
+            if plain and (seeds := shared(gd, *(systems[name] for name in plain))):
+                below = sum(gd[seed] < max(systems[name][seed] for name in plain)
+                            for seed in seeds)
+                if below:
+                    text += (f"; below the better of {' and '.join(plain)} at {below} of "
+                             f"{len(seeds)} seeds")
+            real = systems.get(("gd_real_pool", system[1]), {})
+            if (seeds := shared(gd, real)) and mean(real, seeds) - mean(gd, seeds) >= 0.01:
+                text += (f"; real unlabeled texts instead of samples: "
+                         f"{100 * (mean(real, seeds) - mean(gd, seeds)):+.1f} points (pass "
+                         "yours as `X_unlabeled`)")
+            lines.append(text + ".")
+    if not lines:
+        return ""
+    return ("## Is distillation worth it here?\n\n"
+            "`gd` is the model the default classifier keeps: the distilled student, or the "
+            "guard's fallback (`selected`). Below `teacher_vectors` (the student on the labels "
+            "with the teacher's word vectors), the generated texts cost accuracy; below "
+            "`tfidf_lr` or `labels_only`, the model falls short of a plain baseline. Each "
+            "difference is over the seeds both systems ran.\n\n"
+            + "\n".join(lines) + "\n")
 
 
 def n_parameters(model):

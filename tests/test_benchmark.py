@@ -76,7 +76,9 @@ def test_all_systems_two_seeds(tiny_models, train_csv, tmp_path, capsys, monkeyp
     # A rerun replaces its rows, and keeps the others.
     main(args[:6] + ["--systems", "tfidf_lr", "labels_only", "--output-dir", str(out)])
     assert len(read_results(out / "results.csv")) == 2 * len(SYSTEMS)
-    table_rows = (out / "results.md").read_text().splitlines()[2:]
+    markdown = (out / "results.md").read_text()
+    table_rows = [line for line in markdown.splitlines()[2:] if line.startswith("| ")]
+    assert "## Is distillation worth it here?" in markdown
     assert sum(row.split(" | ")[3] == "tfidf_lr" for row in table_rows) == 2
 
 
@@ -188,6 +190,33 @@ def test_results_written_before_the_samples_column_still_merge(tmp_path):
     assert {row["system"]: row["n_generated"] for row in rows} == {
         "gd": "2000", "tfidf_lr": "", "labels_only": ""}  # the old default, where it applies
     assert "| labels_only |" in (tmp_path / "results.md").read_text()
+
+
+def test_verdicts_compare_gd_with_each_system_over_shared_seeds():
+    from sklearn_gd.benchmark import verdicts
+
+    def row(system, seed, accuracy, n_generated="", selected=""):
+        return {"dataset": "a", "k": "16", "seed": str(seed), "system": system,
+                "accuracy": str(accuracy), "n_generated": n_generated, "selected": selected}
+
+    rows = [row("gd", 0, 0.70, "2000", "distilled"), row("gd", 1, 0.60, "2000", "tfidf_lr"),
+            row("gd", 0, 0.99, "500", "distilled"),  # another sample size: its own line
+            row("teacher", 0, 0.75), row("teacher", 1, 0.75),
+            row("teacher_vectors", 0, 0.72), row("teacher_vectors", 1, 0.62),
+            row("tfidf_lr", 0, 0.50), row("tfidf_lr", 1, 0.65),
+            row("gd_real_pool", 0, 0.80, "2000")]  # seed 0 only: compared with gd's seed 0
+    lines = [line for line in verdicts(rows).splitlines() if line.startswith("- ")]
+    assert [line.split("**")[1] for line in lines] == ["a, K=16, 500 samples",
+                                                      "a, K=16, 2000 samples"]
+    line = lines[1]
+    assert "gd 0.650 over 2 seeds" in line
+    assert "kept the distilled student at 1 of 2" in line
+    assert "-10.0 points from the teacher" in line
+    assert "2.0 points below teacher_vectors" in line
+    assert "below tfidf_lr" not in line  # on average, gd leads it (0.650 against 0.575)
+    assert "below the better of tfidf_lr at 1 of 2 seeds" in line  # seed 1: 0.60 < 0.65
+    assert "+10.0 points (pass yours as `X_unlabeled`)" in line
+    assert verdicts([row("tfidf_lr", 0, 0.5)]) == ""  # nothing to say without gd
 
 
 def test_parameters_of_the_guards_average_add_up():
