@@ -195,7 +195,7 @@ def verdicts(rows):
         key = row["dataset"], int(row["k"])
         groups.setdefault(key, {}).setdefault(system, {})[int(row["seed"])] = float(
             row["accuracy"])
-        if system[0] == "gd":
+        if isinstance(system, tuple) and system[0] == "gd":
             kept.setdefault((key, system), []).append(row.get("selected") == "distilled")
 
     def mean(by_seed, seeds):
@@ -206,11 +206,12 @@ def verdicts(rows):
 
     lines = []
     for key, systems in sorted(groups.items()):
-        for system in sorted(name for name in systems if name[0] == "gd"):
+        for system in sorted(name for name in systems
+                             if isinstance(name, tuple) and name[0] == "gd"):
             gd, n_kept = systems[system], sum(kept[key, system])
             text = (f"- **{key[0]}, K={key[1]}, {system[1]} samples**: gd {mean(gd, gd):.3f} "
                     f"over {len(gd)} seed{'s' if len(gd) > 1 else ''}; the guard kept the "
-                    f"distilled student at {n_kept} of {len(kept[key, system])}")
+                    f"distilled student at {n_kept} of {len(kept[key, system])} seeds")
             if "teacher" in systems and (seeds := shared(gd, systems["teacher"])):
                 gap = mean(gd, seeds) - mean(systems["teacher"], seeds)
                 text += f"; {100 * gap:+.1f} points from the teacher"

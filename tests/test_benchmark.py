@@ -210,7 +210,7 @@ def test_verdicts_compare_gd_with_each_system_over_shared_seeds():
                                                       "a, K=16, 2000 samples"]
     line = lines[1]
     assert "gd 0.650 over 2 seeds" in line
-    assert "kept the distilled student at 1 of 2" in line
+    assert "kept the distilled student at 1 of 2 seeds" in line
     assert "-10.0 points from the teacher" in line
     assert "2.0 points below teacher_vectors" in line
     assert "below tfidf_lr" not in line  # on average, gd leads it (0.650 against 0.575)
