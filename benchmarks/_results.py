@@ -81,11 +81,11 @@ def one_sample_study_arguments(doc, dataset="sst2", k=100, seed=1):
     return parser.parse_args()
 
 
-def fitted_defaults(args):
+def fitted_defaults(args, **params):
     """The labeled sample and validation split of ``args`` (from
     :func:`one_sample_study_arguments`), and ``GenerationDistillationClassifier`` with the
-    defaults fitted on the sample, its teacher kept (teacher and samples cached in
-    ``args.memory``).
+    defaults (or ``params`` in their place) fitted on the sample, its teacher kept
+    (teacher and samples cached in ``args.memory``).
 
     Returns ``(X, y, X_valid, y_valid), clf``.
     """
@@ -97,7 +97,7 @@ def fitted_defaults(args):
     X, y, X_valid, y_valid = labeled_sample_and_validation(
         args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
     clf = GenerationDistillationClassifier(keep_teacher=True, random_state=args.seed,
-                                           memory=args.memory or tempfile.mkdtemp())
+                                           memory=args.memory or tempfile.mkdtemp(), **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a DistillationWarning is recorded in selected_
         clf.fit(X, y)

@@ -36,10 +36,10 @@ def test_transformer_classifier_learns_and_keeps_label_type(tiny_models, topic_d
 
 
 @pytest.mark.parametrize("min_steps, max_steps, epochs", [
-    (10, 600, 5),  # at least min_steps: 5 epochs of 2 steps
-    (2, 600, 3),  # but at least 3 epochs
-    (10, 6, 3),  # and no more whole epochs than max_steps allows
-    (10, 1, 1),  # one epoch even when it alone is over max_steps
+    (20, 600, 10),  # at least min_steps: 10 epochs of 2 steps
+    (2, 600, 8),  # but at least 8 epochs
+    (20, 6, 3),  # and no more whole epochs than max_steps allows
+    (20, 1, 1),  # one epoch even when it alone is over max_steps
 ])
 def test_transformer_classifier_auto_epochs_follow_the_step_budget(
         tiny_models, topic_data, min_steps, max_steps, epochs):
