@@ -106,19 +106,23 @@ def fitted_defaults(args, **params):
 
 def transfer_set(clf, X, y, proba=None):
     """The transfer texts and soft targets that ``clf.fit(X, y)`` distilled its student
-    from (temperature 1, ``alpha`` 0.5 on the labeled texts), with the teacher's
-    probabilities, or ``proba(texts)`` in their place.
+    from (its ``temperature``, and ``alpha`` on the labeled texts; no ``X_unlabeled``),
+    with the teacher's probabilities, or ``proba(texts)`` in their place.
 
     Returns ``transfer, targets`` (a list of texts, a float32 array).
     """
     import numpy as np
 
+    from sklearn_gd._classifier import soften
+
     proba = proba or clf.teacher_.predict_proba
     transfer = list(clf.generated_texts_) + list(X)
     targets = proba(transfer)
+    if clf.temperature != 1:  # softmax(log p) is p: skip it, and its rounding, at 1
+        targets = soften(targets, clf.temperature)
     labeled = np.arange(len(clf.generated_texts_), len(transfer))
     onehot = np.eye(len(clf.classes_))[np.searchsorted(clf.classes_, y)]
-    targets[labeled] = 0.5 * targets[labeled] + 0.5 * onehot
+    targets[labeled] = clf.alpha * targets[labeled] + (1 - clf.alpha) * onehot
     return transfer, targets.astype(np.float32)
 
 
@@ -127,6 +131,12 @@ def append_row(path, row):
     and print it."""
     path = Path(path)
     new = not path.exists()
+    if not new:
+        with open(path, newline="") as file:
+            header = next(csv.reader(file), [])
+        if header != list(row):
+            raise ValueError(f"{path} has the columns {header}, not {list(row)}: write to "
+                             "another --out folder, or move the old file away.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", newline="") as file:
         writer = csv.DictWriter(file, list(row))

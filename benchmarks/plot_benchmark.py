@@ -64,14 +64,15 @@ def plot_samples(sweep, path):
     """GD student accuracy against the number of samples, per dataset and K that has more
     than one sample size, mean over the seeds run at every size; the teacher and real
     texts for reference."""
-    panels = [key for key, systems in sorted(sweep.items()) if len(systems.get("gd", {})) > 1]
+    # Only the seeds run at every sample size: a mean over other seeds is not comparable.
+    common = {key: sorted(set.intersection(*(set(v) for v in systems["gd"].values())))
+              for key, systems in sweep.items() if len(systems.get("gd", {})) > 1}
+    panels = [key for key in sorted(common) if common[key]]
     if not panels:
         return False
     fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 3.8), squeeze=False)
     for ax, (dataset, k) in zip(axes[0], panels, strict=True):
-        systems = sweep[dataset, k]
-        # Only the seeds run at every sample size: a mean over other seeds is not comparable.
-        seeds = sorted(set.intersection(*(set(v) for v in systems["gd"].values())))
+        systems, seeds = sweep[dataset, k], common[dataset, k]
 
         def mean(accuracies, seeds=seeds):
             return np.mean([accuracies[seed] for seed in seeds])

@@ -181,22 +181,27 @@ def markdown_table(rows):
 FAST_SYSTEMS = ("tfidf_lr", "labels_only", "teacher_vectors", "gd")
 
 
+def _seeds(n):
+    return f"{n} seed{'s' if n != 1 else ''}"
+
+
 def verdicts(rows):
     """Is distillation worth it here? One markdown line per dataset, K and number of
-    samples of the ``gd`` rows: mean accuracies over seeds, each comparison over the seeds
-    that both systems ran (``gd_real_pool`` with as many real texts as samples)."""
-    groups, kept = {}, {}
+    samples asked for (``n_generated``) of the ``gd`` rows: mean accuracies over seeds,
+    each comparison over the seeds that both systems ran (``gd_real_pool`` rows asked for
+    as many real texts)."""
+    groups, selected = {}, {}
     for row in rows:
-        if row["accuracy"] == "":
+        if row["accuracy"] in ("", None):
             continue
-        system = row["system"]
+        system, seed = row["system"], int(row["seed"])
         if system in ("gd", "gd_real_pool"):
-            system = system, int(row.get("n_generated") or DEFAULT_N_GENERATED)
+            n = row.get("n_generated", "")
+            system = system, int(n) if n not in ("", None) else DEFAULT_N_GENERATED
         key = row["dataset"], int(row["k"])
-        groups.setdefault(key, {}).setdefault(system, {})[int(row["seed"])] = float(
-            row["accuracy"])
-        if isinstance(system, tuple) and system[0] == "gd":
-            kept.setdefault((key, system), []).append(row.get("selected") == "distilled")
+        groups.setdefault(key, {}).setdefault(system, {})[seed] = float(row["accuracy"])
+        if system[0] == "gd" and row.get("selected"):  # older files have no guard column
+            selected.setdefault((key, system), {})[seed] = row["selected"]
 
     def mean(by_seed, seeds):
         return float(np.mean([by_seed[seed] for seed in seeds]))
@@ -204,43 +209,53 @@ def verdicts(rows):
     def shared(*by_seeds):
         return sorted(set.intersection(*(set(by_seed) for by_seed in by_seeds)))
 
+    def over(seeds, gd):  # say which seeds a comparison covers when not all of gd's
+        return "" if len(seeds) == len(gd) else f" ({_seeds(len(seeds))})"
+
     lines = []
     for key, systems in sorted(groups.items()):
-        for system in sorted(name for name in systems
-                             if isinstance(name, tuple) and name[0] == "gd"):
-            gd, n_kept = systems[system], sum(kept[key, system])
+        for system in sorted(name for name in systems if name[0] == "gd"):
+            gd = systems[system]
             text = (f"- **{key[0]}, K={key[1]}, {system[1]} samples**: gd {mean(gd, gd):.3f} "
-                    f"over {len(gd)} seed{'s' if len(gd) > 1 else ''}; the guard kept the "
-                    f"distilled student at {n_kept} of {len(kept[key, system])} seeds")
+                    f"over {_seeds(len(gd))}")
+            if choices := selected.get((key, system)):
+                n_kept = sum(choice == "distilled" for choice in choices.values())
+                text += (f"; the guard kept the distilled student at {n_kept} of "
+                         f"{_seeds(len(choices))}")
             if "teacher" in systems and (seeds := shared(gd, systems["teacher"])):
-                gap = mean(gd, seeds) - mean(systems["teacher"], seeds)
-                text += f"; {100 * gap:+.1f} points from the teacher"
+                gap = round(100 * (mean(gd, seeds) - mean(systems["teacher"], seeds)), 1)
+                side = "below" if gap < 0 else "above"
+                text += f"; {abs(gap):.1f} points {side} the teacher{over(seeds, gd)}"
             for name in FAST_SYSTEMS[:-1]:
                 if name in systems and (seeds := shared(gd, systems[name])):
-                    lead = mean(gd, seeds) - mean(systems[name], seeds)
-                    if lead < 0:
-                        text += f"; **{100 * -lead:.1f} points below {name}**"
-            plain = [name for name in ("tfidf_lr", "labels_only") if name in systems]
-            if plain and (seeds := shared(gd, *(systems[name] for name in plain))):
-                below = sum(gd[seed] < max(systems[name][seed] for name in plain)
-                            for seed in seeds)
-                if below:
-                    text += (f"; below the better of {' and '.join(plain)} at {below} of "
-                             f"{len(seeds)} seeds")
+                    behind = round(100 * (mean(systems[name], seeds) - mean(gd, seeds)), 1)
+                    if behind > 0:
+                        text += f"; **{behind:.1f} points below {name}**{over(seeds, gd)}"
+            # Per seed, against the better plain baseline that ran it.
+            plain = [{name: systems[name][seed] for name in ("tfidf_lr", "labels_only")
+                      if seed in systems.get(name, {})} for seed in gd]
+            runs = [(score, baselines) for score, baselines in zip(gd.values(), plain,
+                                                                   strict=True) if baselines]
+            below = [score < max(baselines.values()) for score, baselines in runs]
+            if any(below):
+                names = sorted(set().union(*(baselines for _, baselines in runs)))
+                text += (f"; below {'the better of ' if len(names) > 1 else ''}"
+                         f"{' and '.join(names)} at {sum(below)} of {_seeds(len(runs))}")
             real = systems.get(("gd_real_pool", system[1]), {})
             if (seeds := shared(gd, real)) and mean(real, seeds) - mean(gd, seeds) >= 0.01:
                 text += (f"; real unlabeled texts instead of samples: "
-                         f"{100 * (mean(real, seeds) - mean(gd, seeds)):+.1f} points (pass "
-                         "yours as `X_unlabeled`)")
+                         f"{100 * (mean(real, seeds) - mean(gd, seeds)):+.1f} points"
+                         f"{over(seeds, gd)} (pass yours as `X_unlabeled`)")
             lines.append(text + ".")
     if not lines:
         return ""
     return ("## Is distillation worth it here?\n\n"
             "`gd` is the model the default classifier keeps: the distilled student, or the "
             "guard's fallback (`selected`). Below `teacher_vectors` (the student on the labels "
-            "with the teacher's word vectors), the generated texts cost accuracy; below "
-            "`tfidf_lr` or `labels_only`, the model falls short of a plain baseline. Each "
-            "difference is over the seeds both systems ran.\n\n"
+            "with the teacher's word vectors), the generated texts, or the guard's fallback, "
+            "cost accuracy; below `tfidf_lr` or `labels_only`, the model falls short of a "
+            "plain baseline. Each difference is over the seeds both systems ran; lines of "
+            "other sample sizes may cover other seeds.\n\n"
             + "\n".join(lines) + "\n")
 
 

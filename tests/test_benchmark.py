@@ -176,6 +176,24 @@ def test_plot_script(tmp_path, monkeypatch):
     assert (tmp_path / "plots" / "gd_vs_samples.png").stat().st_size > 0
 
 
+def test_samples_plot_averages_only_seeds_run_at_every_size(tmp_path):
+    pytest.importorskip("matplotlib")
+    plot = runpy.run_path(str(ROOT / "benchmarks" / "plot_benchmark.py"), run_name="plot")
+    results = tmp_path / "results.csv"
+    rows = [{"dataset": "a", "k": 16, "seed": seed, "system": "gd", "n_generated": n,
+             "accuracy": accuracy}
+            for seed, n, accuracy in [(0, 500, 0.6), (0, 2000, 0.7), (1, 2000, 0.9)]]
+    with open(results, "w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    sweep = plot["read_sample_sweep"]([results])
+    assert plot["plot_samples"](sweep, tmp_path / "samples.png")  # seed 0 at both sizes
+    # No seed at every size: no panel to draw, and no error.
+    sweep["a", 16]["gd"][500] = {2: 0.6}
+    assert not plot["plot_samples"](sweep, tmp_path / "none.png")
+
+
 def test_results_written_before_the_samples_column_still_merge(tmp_path):
     from sklearn_gd.benchmark import write_results
 
@@ -200,23 +218,29 @@ def test_verdicts_compare_gd_with_each_system_over_shared_seeds():
                 "accuracy": str(accuracy), "n_generated": n_generated, "selected": selected}
 
     rows = [row("gd", 0, 0.70, "2000", "distilled"), row("gd", 1, 0.60, "2000", "tfidf_lr"),
-            row("gd", 0, 0.99, "500", "distilled"),  # another sample size: its own line
+            row("gd", 0, 0.99, 0, "distilled"),  # another sample size (0, as an int): own line
             row("teacher", 0, 0.75), row("teacher", 1, 0.75),
             row("teacher_vectors", 0, 0.72), row("teacher_vectors", 1, 0.62),
             row("tfidf_lr", 0, 0.50), row("tfidf_lr", 1, 0.65),
+            row("labels_only", 0, 0.6998),  # 0.02 points above gd: a tie at one decimal
             row("gd_real_pool", 0, 0.80, "2000")]  # seed 0 only: compared with gd's seed 0
     lines = [line for line in verdicts(rows).splitlines() if line.startswith("- ")]
-    assert [line.split("**")[1] for line in lines] == ["a, K=16, 500 samples",
+    assert [line.split("**")[1] for line in lines] == ["a, K=16, 0 samples",
                                                       "a, K=16, 2000 samples"]
+    assert "gd 0.990 over 1 seed;" in lines[0] and "24.0 points above the teacher" in lines[0]
     line = lines[1]
     assert "gd 0.650 over 2 seeds" in line
     assert "kept the distilled student at 1 of 2 seeds" in line
-    assert "-10.0 points from the teacher" in line
+    assert "10.0 points below the teacher" in line
     assert "2.0 points below teacher_vectors" in line
-    assert "below tfidf_lr" not in line  # on average, gd leads it (0.650 against 0.575)
-    assert "below the better of tfidf_lr at 1 of 2 seeds" in line  # seed 1: 0.60 < 0.65
-    assert "+10.0 points (pass yours as `X_unlabeled`)" in line
+    assert "below labels_only" not in line  # 0.7000 against 0.6998 on seed 0
+    assert "points below tfidf_lr" not in line  # on average, gd leads it (0.650 against 0.575)
+    # Per seed against the better plain baseline that ran it: seed 1, 0.60 < 0.65.
+    assert "below the better of labels_only and tfidf_lr at 1 of 2 seeds" in line
+    assert "+10.0 points (1 seed) (pass yours as `X_unlabeled`)" in line
     assert verdicts([row("tfidf_lr", 0, 0.5)]) == ""  # nothing to say without gd
+    # Rows written before the guard existed: no claim about its choices.
+    assert "guard" not in verdicts([row("gd", 0, 0.5)]).split("\n- ")[1]
 
 
 def test_parameters_of_the_guards_average_add_up():
