@@ -165,3 +165,27 @@ def student_accuracies(transfer, targets, vectors, X_valid, y_valid, classes, st
             word_vectors=vectors, random_state=seed).fit(transfer, targets)
         scores.append(float(np.mean(classes[fitted.predict_proba(X_valid).argmax(1)] == y_valid)))
     return scores, fitted
+
+
+def distillation_study(doc):
+    """The common start of the studies that refit the student: the options of
+    :func:`one_sample_study_arguments`, the labeled sample and validation split, the
+    defaults fitted on it (:func:`fitted_defaults`), their transfer set and targets
+    (:func:`transfer_set`), the teacher's word vectors and its validation accuracy.
+
+    Returns a namespace with ``args, X, y, X_valid, y_valid, clf, transfer, targets,
+    vectors, teacher_accuracy``.
+    """
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from sklearn_gd import EncoderWordVectors
+
+    args = one_sample_study_arguments(doc)
+    (X, y, X_valid, y_valid), clf = fitted_defaults(args)
+    transfer, targets = transfer_set(clf, X, y)
+    return SimpleNamespace(
+        args=args, X=X, y=y, X_valid=X_valid, y_valid=y_valid, clf=clf, transfer=transfer,
+        targets=targets, vectors=EncoderWordVectors(clf.teacher_),
+        teacher_accuracy=float(np.mean(clf.teacher_.predict(X_valid) == y_valid)))

@@ -29,14 +29,12 @@ import numpy as np
 import torch
 from _results import (  # benchmarks/_results.py
     append_row,
-    fitted_defaults,
-    one_sample_study_arguments,
+    distillation_study,
     student_accuracies,
-    transfer_set,
 )
 from torch import nn
 
-from sklearn_gd import EncoderWordVectors, StudentClassifier
+from sklearn_gd import StudentClassifier
 from sklearn_gd import student as student_module
 from sklearn_gd._classifier import default_student
 
@@ -82,11 +80,10 @@ SETTINGS = {"default": (None, nullcontext()),
                                                           _trainable)),
             "logit matching": (LogitMatchingStudent(**params), nullcontext())}
 
-args = one_sample_study_arguments(__doc__)
-(X, y, X_valid, y_valid), clf = fitted_defaults(args)
-teacher_accuracy = float(np.mean(clf.teacher_.predict(X_valid) == y_valid))
-transfer, targets = transfer_set(clf, X, y)
-vectors = EncoderWordVectors(clf.teacher_)
+study = distillation_study(__doc__)
+args, X_valid, y_valid, clf = study.args, study.X_valid, study.y_valid, study.clf
+transfer, targets, vectors = study.transfer, study.targets, study.vectors
+teacher_accuracy = study.teacher_accuracy
 for setting, (student, patch) in SETTINGS.items():
     with patch:
         scores, fitted = student_accuracies(transfer, targets, vectors, X_valid, y_valid,

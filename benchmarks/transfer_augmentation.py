@@ -26,13 +26,9 @@ from pathlib import Path
 import numpy as np
 from _results import (  # benchmarks/_results.py
     append_row,
-    fitted_defaults,
-    one_sample_study_arguments,
+    distillation_study,
     student_accuracies,
-    transfer_set,
 )
-
-from sklearn_gd import EncoderWordVectors
 
 
 def halves(texts, n, rng):
@@ -53,12 +49,10 @@ def word_dropout(texts, n, rng):
     return out
 
 
-args = one_sample_study_arguments(__doc__)
-(X, y, X_valid, y_valid), clf = fitted_defaults(args)
-teacher = clf.teacher_
-transfer, targets = transfer_set(clf, X, y)
-vectors = EncoderWordVectors(teacher)
-teacher_accuracy = np.mean(teacher.predict(X_valid) == y_valid)
+study = distillation_study(__doc__)
+args, X_valid, y_valid, clf = study.args, study.X_valid, study.y_valid, study.clf
+transfer, targets, vectors = study.transfer, study.targets, study.vectors
+teacher, teacher_accuracy = clf.teacher_, study.teacher_accuracy
 SETTINGS = {"none (default)": None, "halves": halves, "word dropout": word_dropout}
 
 for setting, make in SETTINGS.items():

@@ -21,14 +21,12 @@ from pathlib import Path
 import numpy as np
 from _results import (  # benchmarks/_results.py
     append_row,
-    fitted_defaults,
-    one_sample_study_arguments,
+    distillation_study,
     student_accuracies,
-    transfer_set,
 )
 from sklearn.decomposition import PCA
 
-from sklearn_gd import EncoderWordVectors, StudentClassifier
+from sklearn_gd import StudentClassifier
 from sklearn_gd._classifier import default_student
 
 WORD_LOGITS = {}  # word: the teacher's centred class log-probabilities for it alone
@@ -50,11 +48,10 @@ class WordLogitStudent(StudentClassifier):
         return fixed
 
 
-args = one_sample_study_arguments(__doc__)
-(X, y, X_valid, y_valid), clf = fitted_defaults(args)
+study = distillation_study(__doc__)
+args, X_valid, y_valid, clf = study.args, study.X_valid, study.y_valid, study.clf
+transfer, targets, vectors = study.transfer, study.targets, study.vectors
 teacher, classes = clf.teacher_, clf.classes_
-transfer, targets = transfer_set(clf, X, y)
-vectors = EncoderWordVectors(teacher)
 probe = default_student().set_params(word_vectors=vectors)
 probe.vocabulary_ = probe._learn_vocabulary(transfer)
 probe._add_encoder_words()
@@ -70,7 +67,7 @@ SETTINGS = {
         **{**params, "embedding_dim": 48 + n_classes}),
     f"{48 - n_classes} PCA dimensions + {n_classes} word logits": WordLogitStudent(**params),
 }
-teacher_accuracy = float(np.mean(teacher.predict(X_valid) == y_valid))
+teacher_accuracy = study.teacher_accuracy
 for setting, student in SETTINGS.items():
     scores, fitted = student_accuracies(transfer, targets, vectors, X_valid, y_valid, classes,
                                         student)
