@@ -128,6 +128,26 @@ def test_conditional_generator_needs_and_uses_labels(tiny_models, topic_data):
     assert len(generator.generate(4, random_state=0)) == 4
 
 
+def test_in_context_examples_share_the_label_and_stay_out_of_the_samples(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    generator = CausalLMGenerator(tiny_models["causal_lm"], conditional=True, context_texts=2,
+                                  epochs=1, max_length=32, max_new_tokens=8).fit(X, y)
+    eos = generator.tokenizer_.eos_token
+    prompts, chosen = generator._prompts(30, np.random.default_rng(0))
+    for prompt, i in zip(prompts, chosen, strict=True):
+        *examples, opening = prompt.split(eos)[1:]
+        assert opening == generator.openings_[i] and len(examples) == 2
+        # Two other texts of the opening's label, as their label-prefixed openings.
+        assert all(example.startswith(f"[{y[i]}] ") for example in examples)
+        assert all(example in generator.contexts_ for example in examples)
+        assert generator.contexts_[i] not in examples
+    texts, sources = generator.generate(12, random_state=0, return_sources=True)
+    for text, i in zip(texts, sources, strict=True):
+        # Each sample starts with its own opening, not with an example before it.
+        assert text.startswith(" ".join(X[i].split()[:1])), (text, X[i])
+    assert texts == generator.generate(12, random_state=0)
+
+
 def test_generator_packs_texts_into_full_blocks(tiny_models, topic_data):
     generator = CausalLMGenerator(tiny_models["causal_lm"], epochs=1, max_length=16).fit(
         topic_data[0]
