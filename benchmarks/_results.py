@@ -61,11 +61,11 @@ def study_point(doc):
     return args, labeled_sample_and_validation(args.data_dir, args.dataset, args.k)
 
 
-def one_sample_study_arguments(doc, dataset="sst2", k=100, seed=1):
+def one_sample_study_arguments(doc, dataset="sst2", k=100, seed=1, add_arguments=None):
     """Parse the options of the studies on one labeled sample: ``--data-dir``,
     ``--dataset``, ``--k``, ``--seed``, ``--validation``, ``--memory`` (a joblib cache of
-    teacher and samples, reused by a rerun) and ``--out``; ``doc``'s first line describes
-    them."""
+    teacher and samples, reused by a rerun) and ``--out``, and those that
+    ``add_arguments(parser)`` adds; ``doc``'s first line describes them."""
     import argparse
 
     parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
@@ -78,6 +78,8 @@ def one_sample_study_arguments(doc, dataset="sst2", k=100, seed=1):
                         "pool holds phrases, its dev and test sets sentences)")
     parser.add_argument("--memory", default=None, help="joblib cache folder (default: temporary)")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    if add_arguments is not None:
+        add_arguments(parser)
     return parser.parse_args()
 
 
@@ -167,7 +169,7 @@ def student_accuracies(transfer, targets, vectors, X_valid, y_valid, classes, st
     return scores, fitted
 
 
-def distillation_study(doc):
+def distillation_study(doc, add_arguments=None):
     """The common start of the studies that refit the student: the options of
     :func:`one_sample_study_arguments`, the labeled sample and validation split, the
     defaults fitted on it (:func:`fitted_defaults`), their transfer set and targets
@@ -182,7 +184,7 @@ def distillation_study(doc):
 
     from sklearn_gd import EncoderWordVectors
 
-    args = one_sample_study_arguments(doc)
+    args = one_sample_study_arguments(doc, add_arguments=add_arguments)
     (X, y, X_valid, y_valid), clf = fitted_defaults(args)
     transfer, targets = transfer_set(clf, X, y)
     return SimpleNamespace(

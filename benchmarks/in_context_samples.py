@@ -15,7 +15,6 @@ with ``--validation dev`` (never the test set). Appends one row per setting to
         --dataset ag_news --k 16 --seed 1 --contexts 2 --memory /tmp/gd_cache
 """
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,17 +29,8 @@ from sklearn.base import clone
 
 from sklearn_gd._classifier import default_generator
 
-# --contexts is this script's own option: take it out before the shared parser runs.
-contexts = [2]
-if "--contexts" in sys.argv:
-    at = sys.argv.index("--contexts")
-    values = []
-    while at + 1 + len(values) < len(sys.argv) and sys.argv[at + 1 + len(values)].isdigit():
-        values.append(int(sys.argv[at + 1 + len(values)]))
-    contexts = values
-    del sys.argv[at : at + 1 + len(values)]
-
-study = distillation_study(__doc__)
+study = distillation_study(__doc__, add_arguments=lambda parser: parser.add_argument(
+    "--contexts", type=int, nargs="+", default=[2], help="context_texts to try (default: 2)"))
 args, X, y, X_valid, y_valid = study.args, study.X, study.y, study.X_valid, study.y_valid
 
 
@@ -64,7 +54,7 @@ def row(setting, clf, transfer, targets):
 out = Path(args.out) / "in_context_samples.csv"
 append_row(out, row("default (no in-context examples)", study.clf, study.transfer,
                     study.targets))
-for n in contexts:
+for n in args.contexts:
     generator = clone(default_generator()).set_params(context_texts=n)
     _, clf = fitted_defaults(args, generator=generator)
     transfer, targets = transfer_set(clf, X, y)

@@ -8,7 +8,6 @@ sample and scores it on 1,000 other training-pool texts, or the dev set with
         --seed 0 --validation dev --model sentence-transformers/all-mpnet-base-v2
 """
 
-import sys
 import time
 from pathlib import Path
 
@@ -21,20 +20,16 @@ from _results import (  # benchmarks/_results.py
 
 from sklearn_gd import TransformerClassifier
 
-# --model is this script's own option: take it out before the shared parser runs.
-model = "sentence-transformers/all-MiniLM-L6-v2"
-if "--model" in sys.argv:
-    at = sys.argv.index("--model")
-    model = sys.argv[at + 1]
-    del sys.argv[at : at + 2]
-args = one_sample_study_arguments(__doc__)
+args = one_sample_study_arguments(__doc__, add_arguments=lambda parser: parser.add_argument(
+    "--model", default="sentence-transformers/all-MiniLM-L6-v2",
+    help="Hub id or folder of the encoder (default: %(default)s)"))
 X, y, X_valid, y_valid = labeled_sample_and_validation(
     args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
 start = time.perf_counter()
-teacher = TransformerClassifier(model=model, random_state=args.seed).fit(X, y)
+teacher = TransformerClassifier(model=args.model, random_state=args.seed).fit(X, y)
 append_row(Path(args.out) / "teacher_model.csv", {
     "dataset": args.dataset, "k": args.k, "seed": args.seed, "validation": args.validation,
-    "model": model, "epochs": teacher.epochs_,
+    "model": args.model, "epochs": teacher.epochs_,
     "valid_accuracy": round(float(np.mean(teacher.predict(X_valid) == y_valid)), 4),
     "fit_seconds": round(time.perf_counter() - start),
 })
