@@ -13,6 +13,7 @@ from sklearn_gd import (
     GenerationDistillationClassifier,
     StudentClassifier,
     TransformerClassifier,
+    _classifier,
 )
 from sklearn_gd._classifier import soften
 
@@ -182,6 +183,20 @@ def test_memory_skips_teacher_and_generator_on_refit(topic_data, tmp_path):
     assert refit.teacher_.predict(X_test).shape == (len(X_test),)  # the cached, fitted one
     fast_classifier(n_generated=50, memory=str(tmp_path), random_state=1).fit(X, y)
     assert len(FIT_CALLS) == 2  # another seed is another cache entry
+
+
+def test_memory_is_not_reused_by_new_code(topic_data, tmp_path, monkeypatch):
+    X, y = topic_data[:2]
+    FIT_CALLS.clear()
+    fast_classifier(n_generated=50, memory=str(tmp_path)).fit(X, y)
+    fast_classifier(n_generated=50, memory=str(tmp_path)).fit(X, y)
+    assert len(FIT_CALLS) == 1
+    # The same parameters and data, but the generator's module changed (a new version).
+    source_of = _classifier._source_of
+    monkeypatch.setattr(_classifier, "_source_of",
+                        lambda estimator: source_of(estimator) + "\n# changed")
+    fast_classifier(n_generated=50, memory=str(tmp_path)).fit(X, y)
+    assert len(FIT_CALLS) == 2
 
 
 def test_input_is_not_modified(topic_data):
