@@ -429,9 +429,11 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         chosen = rng.choice(len(self.openings_), n)
         if self.context_texts == 0:  # draws nothing more: the same samples as before
             return [eos + self.openings_[i] for i in chosen], chosen
+        by_label = {label: np.flatnonzero(self.opening_labels_ == label)
+                    for label in np.unique(self.opening_labels_)}
         prompts = []
         for i in chosen:
-            others = np.flatnonzero(self.opening_labels_ == self.opening_labels_[i])
+            others = by_label[self.opening_labels_[i]]
             others = others[others != i]
             context = rng.choice(others, min(self.context_texts, len(others)), replace=False)
             prompts.append("".join(eos + self.contexts_[j] for j in context) + eos
