@@ -5,8 +5,7 @@ The default student is a bag of words: it cannot tell "not good" from "good" and
 The teacher reads word order. This adds the most frequent word pairs of the transfer set
 to the student's vocabulary, each with the vector that the teacher's finetuned encoder
 gives the pair (as it gives single words theirs), so that the pairs' meaning comes from
-the teacher and is not learned from a few thousand texts. (Pairs with learned scores
-only, and no vectors, were no better either.)
+the teacher and is not learned from a few thousand texts.
 
 For one labeled sample, it fits the defaults (teacher and samples cached in
 ``--memory``), distils the default student (3 seeds) without pairs and with the

@@ -61,13 +61,9 @@ class HeadTailTeacher(TransformerClassifier):
             if len(ids) > budget:
                 ids = ids[: self.head] + ids[len(ids) - (budget - self.head) :]
             rows.append([tokenizer.cls_token_id, *ids, tokenizer.sep_token_id])
-        input_ids = np.full((len(rows), max(map(len, rows))), tokenizer.pad_token_id)
-        attention_mask = np.zeros_like(input_ids)
-        for i, row in enumerate(rows):
-            input_ids[i, : len(row)], attention_mask[i, : len(row)] = row, 1
-        return {"input_ids": input_ids.astype(np.int64),
-                "token_type_ids": np.zeros_like(input_ids, dtype=np.int64),
-                "attention_mask": attention_mask.astype(np.int64)}
+        # No token_type_ids: BERT takes them as zeros, as the default encoding gives them.
+        encoded = tokenizer.pad({"input_ids": rows}, return_tensors="np")
+        return {key: value.astype(np.int64) for key, value in encoded.items()}
 
 
 SETTINGS = {
