@@ -91,10 +91,13 @@ def default_student():
     at K=100 (``benchmarks/student_word_scores.py``). Fitted on teacher-labeled
     generated texts, the student overfits the teacher's mistakes on them within a few
     epochs: it keeps the epoch whose loss against the teacher is lowest on 10% of the
-    transfer texts held out (no true labels needed).
+    transfer texts held out (no true labels needed). Five such fits, each holding out
+    other texts, are averaged into one network of the same size (``n_averaged=5``):
+    0.7 and 0.6 points more at SST-2 K=16 and K=100, 0.1 and 0.7 at AG News K=16 and
+    K=100, on validation texts (``benchmarks/student_averaging.py``).
     """
     return StudentClassifier(learning_rate=1e-2, epochs=50, early_stopping=True,
-                             word_vectors="teacher")
+                             word_vectors="teacher", n_averaged=5)
 
 
 def default_baselines(random_state=None):
@@ -242,6 +245,16 @@ def cross_validate_candidates(student, baselines, transfer, targets, labeled, y,
             predicted = np.argmax(np.mean(probabilities, axis=0), axis=1)
             scores[BASELINE_AVERAGE].append(np.mean(predicted == y[test]))
     return {name: float(np.mean(values)) for name, values in scores.items()}
+
+
+def _one_fit(student):
+    """The student as the guard scores it: one fit where it averages ``n_averaged``.
+    Averaging steadies the student (a few tenths of a point) and would multiply the
+    check's time; the check needs its rank against the baselines, not those tenths."""
+    params = student.get_params() if hasattr(student, "get_params") else {}
+    if params.get("n_averaged", 1) == 1:
+        return student
+    return clone(student).set_params(n_averaged=1)
 
 
 def _teacher_vector_params(student):
@@ -425,8 +438,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     student : classifier or None, default=None
         Classifier whose ``fit`` accepts a 2-D matrix of class probabilities as ``y``.
         None uses :class:`StudentClassifier` (a TF-IDF-weighted bag of words, under
-        2M parameters) with ``word_vectors="teacher"``, ``early_stopping=True`` and
-        ``learning_rate=1e-2``: its word vectors are read out of the finetuned teacher
+        2M parameters) with ``word_vectors="teacher"``, ``early_stopping=True``,
+        ``learning_rate=1e-2`` and ``n_averaged=5`` (five fits averaged into one network
+        of the same size): its word vectors are read out of the finetuned teacher
         (:class:`~sklearn_gd.EncoderWordVectors`) and kept fixed, so it
         knows words that the transfer set never shows it; trained until its loss against
         the teacher stops falling on held-out transfer texts, it does not overfit the
@@ -451,7 +465,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     baselines : dict of str to classifier, or None, default=None
         Fast models fitted on the labels alone that the distilled student must beat. Before
         the student is fitted, each candidate is scored by stratified cross-validation on
-        the labeled texts (the student on the transfer set without the held-out fold), and
+        the labeled texts (one fit of the student, ``n_averaged=1``, on the transfer set
+        without the held-out fold), and
         so is the average of the baselines' probabilities. When a baseline or the average
         comes within ``baseline_margin`` of the student, ``fit`` warns
         (:class:`DistillationWarning`) and keeps the average of all baselines, fitted on
@@ -731,7 +746,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
 
         with self._stage(fit, "guard") as stage:
             scores = cross_validate_candidates(
-                student, baselines, transfer, targets, labeled, y_encoded, seed,
+                _one_fit(student), baselines, transfer, targets, labeled, y_encoded, seed,
                 sources=None if kept_sources is None else np.concatenate(
                     [kept_sources, np.arange(len(texts)), np.full(len(unlabeled), -1)]),
                 averaged=averaged,

@@ -44,6 +44,15 @@ def _fix_vectors(embedding, vectors):
     embedding.weight.requires_grad_(False)
 
 
+def _average_trained_weights(modules):
+    """Set the trained parameters of ``modules[0]`` to their mean over ``modules``."""
+    named = [dict(module.named_parameters()) for module in modules]
+    with torch.no_grad():
+        for name, parameter in named[0].items():
+            if parameter.requires_grad:  # fixed word vectors are the same in every fit
+                parameter.copy_(torch.stack([params[name] for params in named]).mean(dim=0))
+
+
 def _masked_max(hidden, mask):
     """Max over time of ``hidden`` (B, T, H), ignoring padded steps; 0 for an empty text."""
     hidden = hidden.masked_fill(~mask.unsqueeze(-1), float("-inf")).max(dim=1).values
@@ -205,6 +214,13 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         Share of the texts held out when ``early_stopping`` (stratified for hard labels).
     n_iter_no_change : int, default=3
         Epochs without improvement of the held-out loss before stopping.
+    n_averaged : int, default=1
+        Fit the network this many times, with other seeds (start, dropout, batch order
+        and held-out texts), and keep the mean of the trained weights. Only for ``"bag"``
+        with ``word_vectors``: with its word vectors fixed the network is linear in what
+        it trains, so the mean of the weights gives the mean of the fits' logits, an
+        ensemble at the size and speed of one network. Fit time grows ``n_averaged``
+        times.
     device : str, default="auto"
         Torch device; ``"auto"`` uses CUDA when available, else the CPU.
     random_state : int, RandomState instance or None, default=None
@@ -218,7 +234,8 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         Class labels; ``arange(n_classes)`` when fitted on soft targets.
     net_ : StudentNet
         The fitted network; ``net_.history_`` holds the loss of each epoch (and the
-        held-out ``valid_loss`` with ``early_stopping``).
+        held-out ``valid_loss`` with ``early_stopping``), of the first fit when
+        ``n_averaged > 1``.
     vocabulary_ : dict
         Word to id, learned in ``fit`` (0 is padding, 1 an unknown word), with the
         encoder's words after the training texts' words when ``word_vectors`` is set.
@@ -241,6 +258,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_averaged": [Interval(Integral, 1, None, closed="left")],
         "device": [str, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -263,6 +281,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=3,
+        n_averaged=1,
         device="auto",
         random_state=None,
         verbose=0,
@@ -281,6 +300,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.n_averaged = n_averaged
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -308,6 +328,12 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
                 "with a fitted SetFitClassifier or TransformerClassifier, or "
                 "word_vectors=None."
             )
+        if self.n_averaged > 1 and (self.architecture != "bag" or self.word_vectors is None):
+            raise ValueError(
+                f"n_averaged={self.n_averaged} needs architecture='bag' with word_vectors: "
+                "only with fixed word vectors is the network linear in its trained weights, "
+                "so that their mean is the mean of the fits. Use n_averaged=1."
+            )
         texts = check_texts(X, require_words=True)
         resolve_device(self.device)
         targets = self._check_targets(y, len(texts))
@@ -319,13 +345,22 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             vectors = self._fixed_vectors()
         if self.architecture == "bag":
             self.idf_ = self._idf(self._ids(texts), len(self.vocabulary_) + 2)
-        with torch_seed(seed):
-            self.net_ = self._make_net(self._validation_split(targets, seed)).initialize()
-            if vectors is not None:
-                _fix_vectors(self.net_.module_.embedding, vectors)
-            self.net_.partial_fit(self.encode(texts), targets)  # fit would re-initialize
+        inputs = self.encode(texts)
+        # The first fit keeps the drawn seed: n_averaged=1 is the single fit it always was.
+        seeds = [seed, *np.random.default_rng(seed).integers(2**31, size=self.n_averaged - 1)]
+        nets = [self._fit_net(inputs, targets, vectors, int(s)) for s in seeds]
+        self.net_ = nets[0]
+        if len(nets) > 1:
+            _average_trained_weights([net.module_ for net in nets])
         self.n_parameters_ = sum(p.numel() for p in self.net_.module_.parameters())
         return self
+
+    def _fit_net(self, inputs, targets, vectors, seed):
+        with torch_seed(seed):
+            net = self._make_net(self._validation_split(targets, seed)).initialize()
+            if vectors is not None:
+                _fix_vectors(net.module_.embedding, vectors)
+            return net.partial_fit(inputs, targets)  # fit would re-initialize
 
     def _make_net(self, train_split=None):
         module_params = {

@@ -5,8 +5,12 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
+from sklearn.dummy import DummyClassifier
 from test_classifier import WordMixGenerator, tfidf_teacher
 
+import sklearn_gd._classifier as classifier_module
+import sklearn_gd.student as student_module
 from sklearn_gd import (
     EncoderWordVectors,
     GenerationDistillationClassifier,
@@ -91,6 +95,66 @@ def test_fixed_word_vectors_come_with_trained_word_scores(teacher, topic_data):
     assert without.net_.module_.word_scores is None
     assert StudentClassifier(epochs=2).fit(X, y).net_.module_.word_scores is None  # "auto"
     assert student.n_parameters_ == without.n_parameters_ + scores.size
+
+
+def test_averaged_student_predicts_the_mean_of_its_fits(teacher, topic_data, monkeypatch):
+    X, y, X_test = topic_data[:3]
+    params = dict(epochs=4, word_vectors=EncoderWordVectors(teacher), early_stopping=True,
+                  random_state=0)
+    fits = []
+
+    def keep_fits(modules):  # copies of the fitted networks, before they are averaged
+        fits.extend(copy.deepcopy(module).eval() for module in modules)
+        average(modules)
+
+    average = student_module._average_trained_weights
+    monkeypatch.setattr(student_module, "_average_trained_weights", keep_fits)
+    averaged = StudentClassifier(n_averaged=3, **params).fit(X, y)
+    single = StudentClassifier(**params).fit(X, y)
+
+    assert len(fits) == 3
+    inputs = {key: torch.as_tensor(value) for key, value in averaged.encode(X_test).items()}
+    with torch.no_grad():
+        logits = [fit(**inputs).numpy() for fit in fits]
+    assert not np.allclose(logits[0], logits[1], atol=1e-3)  # other seeds, other fits
+    expected = np.mean(logits, axis=0)
+    log_proba = np.log(averaged.predict_proba(X_test))
+    difference = log_proba - expected  # equal up to the softmax's constant per text
+    np.testing.assert_allclose(difference - difference.mean(1, keepdims=True), 0, atol=1e-4)
+    # The first fit is the single fit of the same seed; the average is one network's size.
+    np.testing.assert_allclose(single.predict_proba(X_test),
+                               torch.softmax(torch.as_tensor(logits[0]), 1).numpy(), atol=1e-5)
+    assert averaged.n_parameters_ == single.n_parameters_
+
+
+@pytest.mark.parametrize("params", [dict(word_vectors=None), dict(architecture="cnn")])
+def test_averaging_needs_fixed_word_vectors(teacher, topic_data, params):
+    X, y = topic_data[:2]
+    params = {"word_vectors": EncoderWordVectors(teacher), **params}
+    with pytest.raises(ValueError, match="n_averaged=2 needs architecture='bag' with word_vec"):
+        StudentClassifier(n_averaged=2, **params).fit(X, y)
+
+
+def test_guard_scores_one_fit_of_an_averaged_student(tiny_models, topic_data, monkeypatch):
+    X, y = topic_data[:2]
+    scored = []
+
+    def check(student, *args, **kwargs):
+        scored.append(student.get_params()["n_averaged"])
+        return cross_validate(student, *args, **kwargs)
+
+    cross_validate = classifier_module.cross_validate_candidates
+    monkeypatch.setattr(classifier_module, "cross_validate_candidates", check)
+    student = StudentClassifier(epochs=3, word_vectors="teacher", n_averaged=3)
+    clf = GenerationDistillationClassifier(
+        teacher=TransformerClassifier(tiny_models["encoder"], epochs=3, random_state=0),
+        generator=WordMixGenerator(), n_generated=60, random_state=0, student=student,
+        baselines={"majority": DummyClassifier()}, baseline_margin=0.0,
+    ).fit(X, y)
+    assert scored == [1]  # the check fits it once per fold
+    assert clf.selected_ == "distilled"
+    assert clf.student_.n_averaged == 3  # the kept student averages its three fits
+    assert not hasattr(student, "vocabulary_")  # the user's student is left as it was
 
 
 def test_student_alone_refuses_teacher_placeholder(topic_data):
