@@ -191,3 +191,24 @@ def distillation_study(doc, add_arguments=None):
         args=args, X=X, y=y, X_valid=X_valid, y_valid=y_valid, clf=clf, transfer=transfer,
         targets=targets, vectors=EncoderWordVectors(clf.teacher_),
         teacher_accuracy=float(np.mean(clf.teacher_.predict(X_valid) == y_valid)))
+
+
+def compare_students(study, students, csv_name):
+    """Validation accuracy of each student of ``students`` (setting name to a function
+    that makes it: built just before it is fitted, as the study scripts set class
+    attributes) on ``study``'s transfer set (:func:`distillation_study`), 3 seeds each;
+    appends one row per setting to ``csv_name`` in the study's ``--out`` folder."""
+    import numpy as np
+
+    args = study.args
+    for setting, make_student in students.items():
+        scores, fitted = student_accuracies(study.transfer, study.targets, study.vectors,
+                                            study.X_valid, study.y_valid, study.clf.classes_,
+                                            student=make_student())
+        append_row(Path(args.out) / csv_name, {
+            "dataset": args.dataset, "k": args.k, "seed": args.seed,
+            "validation": args.validation, "setting": setting,
+            "valid_accuracy": round(float(np.mean(scores)), 4),
+            "std": round(float(np.std(scores)), 4),
+            "student_seeds": len(scores), "n_parameters": fitted.n_parameters_,
+            "teacher_valid_accuracy": round(study.teacher_accuracy, 4)})

@@ -19,14 +19,9 @@ test set). Appends one row per setting to ``student_bigram_vectors.csv``::
 
 from collections import Counter
 from itertools import chain
-from pathlib import Path
 
 import numpy as np
-from _results import (  # benchmarks/_results.py
-    append_row,
-    distillation_study,
-    student_accuracies,
-)
+from _results import compare_students, distillation_study  # benchmarks/_results.py
 
 from sklearn_gd import StudentClassifier
 from sklearn_gd._classifier import default_student
@@ -66,21 +61,13 @@ class BigramStudent(StudentClassifier):
         return ids
 
 
-study = distillation_study(__doc__)
-args = study.args
-SETTINGS = {"words only (default)": None, "16,000 pairs seen twice": (16000, 2),
-            "50,000 pairs": (50000, 1)}
-for setting, pair_vocabulary in SETTINGS.items():
-    student = default_student()
-    if pair_vocabulary is not None:
-        BigramStudent.n_pairs, BigramStudent.min_count = pair_vocabulary
-        student = BigramStudent(**student.get_params())
-    scores, fitted = student_accuracies(study.transfer, study.targets, study.vectors,
-                                        study.X_valid, study.y_valid, study.clf.classes_,
-                                        student=student)
-    append_row(Path(args.out) / "student_bigram_vectors.csv", {
-        "dataset": args.dataset, "k": args.k, "seed": args.seed,
-        "validation": args.validation, "setting": setting,
-        "valid_accuracy": round(float(np.mean(scores)), 4), "std": round(float(np.std(scores)), 4),
-        "student_seeds": len(scores), "n_parameters": fitted.n_parameters_,
-        "teacher_valid_accuracy": round(study.teacher_accuracy, 4)})
+def bigram_student(n_pairs, min_count):
+    BigramStudent.n_pairs, BigramStudent.min_count = n_pairs, min_count
+    return BigramStudent(**default_student().get_params())
+
+
+compare_students(distillation_study(__doc__), {
+    "words only (default)": default_student,
+    "16,000 pairs seen twice": lambda: bigram_student(16000, 2),
+    "50,000 pairs": lambda: bigram_student(50000, 1),
+}, "student_bigram_vectors.csv")

@@ -21,14 +21,9 @@ Appends one row per setting to ``student_negation.csv``::
 
 from collections import Counter
 from itertools import chain
-from pathlib import Path
 
 import numpy as np
-from _results import (  # benchmarks/_results.py
-    append_row,
-    distillation_study,
-    student_accuracies,
-)
+from _results import compare_students, distillation_study  # benchmarks/_results.py
 
 from sklearn_gd import StudentClassifier
 from sklearn_gd._classifier import default_student
@@ -74,21 +69,13 @@ class NegationStudent(StudentClassifier):
         return ids
 
 
-study = distillation_study(__doc__)
-args = study.args
-SETTINGS = {"no marking (default)": None, "2 words after a negation": 2,
-            "up to the next punctuation mark": 1000}
-for setting, scope in SETTINGS.items():
-    student = default_student()
-    if scope is not None:
-        NegationStudent.scope = scope
-        student = NegationStudent(**student.get_params())
-    scores, fitted = student_accuracies(study.transfer, study.targets, study.vectors,
-                                        study.X_valid, study.y_valid, study.clf.classes_,
-                                        student=student)
-    append_row(Path(args.out) / "student_negation.csv", {
-        "dataset": args.dataset, "k": args.k, "seed": args.seed,
-        "validation": args.validation, "setting": setting,
-        "valid_accuracy": round(float(np.mean(scores)), 4), "std": round(float(np.std(scores)), 4),
-        "student_seeds": len(scores), "n_parameters": fitted.n_parameters_,
-        "teacher_valid_accuracy": round(study.teacher_accuracy, 4)})
+def negation_student(scope):
+    NegationStudent.scope = scope
+    return NegationStudent(**default_student().get_params())
+
+
+compare_students(distillation_study(__doc__), {
+    "no marking (default)": default_student,
+    "2 words after a negation": lambda: negation_student(2),
+    "up to the next punctuation mark": lambda: negation_student(1000),
+}, "student_negation.csv")
