@@ -21,24 +21,18 @@ import copy
 from pathlib import Path
 
 import numpy as np
-import torch
 from _results import append_row, distillation_study  # benchmarks/_results.py
 from sklearn.base import clone
 
 from sklearn_gd._classifier import default_student
-
-TRAINED = ("output.weight", "output.bias", "word_scores.weight")
+from sklearn_gd.student import _average_trained_weights
 
 
 def averaged(students):
-    """One student whose trained weights are the mean of ``students``' (same vocabulary,
-    same fixed word vectors)."""
-    states = [student.net_.module_.state_dict() for student in students]
-    for state in states[1:]:
-        assert torch.equal(state["embedding.weight"], states[0]["embedding.weight"])
+    """One student whose trained weights are the mean of ``students``' (the library's
+    averaging, on a copy of the first)."""
     mean = copy.deepcopy(students[0])
-    mean.net_.module_.load_state_dict(
-        {**states[0], **{name: torch.stack([s[name] for s in states]).mean(0) for name in TRAINED}})
+    _average_trained_weights([mean.net_.module_, *(s.net_.module_ for s in students[1:])])
     return mean
 
 

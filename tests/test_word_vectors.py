@@ -151,7 +151,7 @@ def test_guard_scores_one_fit_of_an_averaged_student(tiny_models, topic_data, mo
         generator=WordMixGenerator(), n_generated=60, random_state=0, student=student,
         baselines={"majority": DummyClassifier()}, baseline_margin=0.0,
     ).fit(X, y)
-    assert scored == [1]  # the check fits it once per fold
+    assert scored == [1]  # the check gets one fit of it (n_averaged=1)
     assert clf.selected_ == "distilled"
     assert clf.student_.n_averaged == 3  # the kept student averages its three fits
     assert not hasattr(student, "vocabulary_")  # the user's student is left as it was
