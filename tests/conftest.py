@@ -77,12 +77,15 @@ def _train_tokenizer(kind, texts):
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory, topic_data):
-    """Folders holding a tiny GPT-2 causal LM and a tiny BERT encoder, with tokenizers."""
+    """Folders holding tiny GPT-2 and Llama causal LMs and a tiny BERT encoder, with
+    tokenizers."""
     from transformers import (
         BertConfig,
         BertModel,
         GPT2Config,
         GPT2LMHeadModel,
+        LlamaConfig,
+        LlamaForCausalLM,
         PreTrainedTokenizerFast,
     )
 
@@ -101,6 +104,15 @@ def tiny_models(tmp_path_factory, topic_data):
     ))
     gpt2.save_pretrained(root / "gpt2")
     gpt2_tokenizer.save_pretrained(root / "gpt2")
+    # The default generator's architecture (SmolLM2): its layers are torch.nn.Linear.
+    llama = LlamaForCausalLM(LlamaConfig(
+        vocab_size=len(gpt2_tokenizer), hidden_size=32, intermediate_size=64,
+        num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=2,
+        max_position_embeddings=128, bos_token_id=gpt2_tokenizer.eos_token_id,
+        eos_token_id=gpt2_tokenizer.eos_token_id, tie_word_embeddings=True,
+    ))
+    llama.save_pretrained(root / "llama")
+    gpt2_tokenizer.save_pretrained(root / "llama")
 
     bert_tokenizer = PreTrainedTokenizerFast(
         tokenizer_object=_train_tokenizer("wordpiece", texts),
@@ -113,4 +125,5 @@ def tiny_models(tmp_path_factory, topic_data):
     ))
     bert.save_pretrained(root / "bert")
     bert_tokenizer.save_pretrained(root / "bert")
-    return {"causal_lm": str(root / "gpt2"), "encoder": str(root / "bert")}
+    return {"causal_lm": str(root / "gpt2"), "llama": str(root / "llama"),
+            "encoder": str(root / "bert")}

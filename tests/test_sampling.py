@@ -1,5 +1,6 @@
 """The sampling loop and the speed settings of the transformer components."""
 
+import pickle
 import warnings
 
 import pytest
@@ -7,7 +8,7 @@ import torch
 
 from sklearn_gd import CausalLMGenerator, TransformerClassifier
 from sklearn_gd._utils import resolve_dtype
-from sklearn_gd.generator import CausalLMModule
+from sklearn_gd.generator import CausalLMModule, sampling_precision
 from sklearn_gd.sampling import sample_batch
 
 
@@ -111,3 +112,41 @@ def test_generator_and_teacher_run_in_either_precision(tiny_models, topic_data, 
                                     random_state=0).fit(X, y)
     proba = teacher.predict_proba(X_test)
     assert proba.dtype == "float32" and abs(proba.sum(axis=1) - 1).max() < 1e-4
+
+
+def quantized_layers(model):
+    return [m for m in model.modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)]
+
+
+def test_int8_sampling_quantizes_once_and_survives_pickling(tiny_models, topic_data):
+    X = topic_data[0]
+    generator = CausalLMGenerator(tiny_models["llama"], epochs=1, max_new_tokens=8,
+                                  dtype="int8", random_state=0).fit(X)
+    assert generator.sampling_precision_ == "int8"
+    model = generator.net_.module_.model
+    assert not quantized_layers(model)  # finetuned in float32
+    assert model.dtype == torch.float32
+    texts = generator.generate(6, random_state=0)
+    assert len(texts) == 6 and all(isinstance(text, str) for text in texts)
+    # Every linear layer of the blocks and the output layer now holds int8 weights.
+    n_linear = 2 * 7 + 1  # 4 attention and 3 MLP projections per block, and lm_head
+    assert len(quantized_layers(generator.net_.module_.model)) == n_linear
+    # A second call samples from the same int8 model (not quantized again).
+    assert generator.generate(6, random_state=0) == texts
+    assert len(quantized_layers(generator.net_.module_.model)) == n_linear
+    loaded = pickle.loads(pickle.dumps(generator))
+    assert loaded.generate(6, random_state=0) == texts
+
+
+@pytest.mark.parametrize("native_bf16, expected", [(False, torch.float32),
+                                                   (True, torch.bfloat16)])
+def test_int8_is_asked_for_not_automatic(monkeypatch, native_bf16, expected):
+    # int8 samples distilled into a less accurate student (benchmarks/generator_int8.py):
+    # "auto" never picks it.
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: native_bf16,
+                        raising=False)
+    assert sampling_precision("auto", "cpu") is expected
+    assert sampling_precision("float32", "cpu") is torch.float32
+    assert sampling_precision("int8", "cpu") == "int8"
+    with pytest.raises(ValueError, match="CPU only"):
+        sampling_precision("int8", "cuda")
