@@ -13,8 +13,8 @@ With ``--draws 2`` or more it also samples, in both precisions, with further sam
 seeds: how much one draw of samples moves the student. It times ``--n-timed`` samples in
 both precisions, and appends one row per precision and draw to ``generator_int8.csv``::
 
-    python benchmarks/generator_int8.py --data-dir ../shared/data --dataset ag_news \\
-        --k 16 --seed 1 --memory /tmp/gd_cache
+    python benchmarks/generator_int8.py --data-dir ../shared/data --dataset sst2 --k 16 \\
+        --seed 0 --validation dev --n-timed 128 --draws 2 --memory /tmp/gd_cache
 """
 
 import copy
