@@ -50,6 +50,7 @@ class CausalLMModule(torch.nn.Module):
         super().__init__()
         self.model = AutoModelForCausalLM.from_pretrained(path, trust_remote_code=trust_remote_code)
         self.dtype = dtype
+        self.quantized = False  # set by for_sampling("int8")
         # The (often tied) token embeddings hold a large share of a small LM's weights;
         # freezing them saves their gradient and optimizer state at little cost in quality.
         self.model.get_input_embeddings().weight.requires_grad_(not freeze_embeddings)
@@ -71,7 +72,7 @@ class CausalLMModule(torch.nn.Module):
         self.model.eval()
         if precision != "int8":
             return self.model.to(precision)
-        if not getattr(self, "quantized", False):
+        if not self.quantized:
             quantize_linear_layers(self.model.float())
             self.quantized = True
         return self.model
