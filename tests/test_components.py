@@ -116,6 +116,21 @@ def test_causal_lm_generator_finetunes_and_samples(tiny_models, topic_data):
     assert after > before + 0.2, (before, after)
 
 
+def test_generation_batch_size_changes_the_draws_not_the_prompts(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    generator = CausalLMGenerator(tiny_models["causal_lm"], conditional=True, epochs=0,
+                                  max_length=32, max_new_tokens=5, random_state=0).fit(X, y)
+    one_batch = generator.generate(10, random_state=0, return_sources=True)  # 512 a batch
+    generator.set_params(generation_batch_size=3)  # four batches, the last one short
+    four_batches = generator.generate(10, random_state=0, return_sources=True)
+    assert len(one_batch[0]) == len(four_batches[0]) == 10
+    # The prompts (and so the asked labels) are drawn before batching, whatever its size.
+    np.testing.assert_array_equal(one_batch[1], four_batches[1])
+    # Each sample opens with the first word of the text it was prompted from.
+    for text, source in zip(four_batches[0], four_batches[1], strict=True):
+        assert text.startswith(X[source].split()[0])
+
+
 def test_conditional_generator_needs_and_uses_labels(tiny_models, topic_data):
     X, y = topic_data[:2]
     generator = CausalLMGenerator(
