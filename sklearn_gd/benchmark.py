@@ -291,17 +291,22 @@ def saved_bytes(model):
     return buffer.getbuffer().nbytes
 
 
-def evaluate(model, X_test, y_test):
-    """Accuracy, macro F1 and one-thread ``predict_proba`` throughput (texts/s)."""
+def one_thread_predict_proba(model, X):
+    """``model.predict_proba(X)`` on one thread, and the seconds it took."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         with threadpool_limits(1):
             start = time.perf_counter()
-            proba = model.predict_proba(X_test)
-            elapsed = time.perf_counter() - start
+            proba = model.predict_proba(X)
+            return proba, time.perf_counter() - start
     finally:
         torch.set_num_threads(threads)
+
+
+def evaluate(model, X_test, y_test):
+    """Accuracy, macro F1 and one-thread ``predict_proba`` throughput (texts/s)."""
+    proba, elapsed = one_thread_predict_proba(model, X_test)
     predicted = np.asarray(model.classes_)[np.argmax(proba, axis=1)]
     return {
         "accuracy": accuracy_score(y_test, predicted),
