@@ -2,7 +2,7 @@
 samples, on a validation split.
 
 Where the student falls short of its teacher, more and more varied transfer texts help
-(real unlabeled texts beat samples: see the README). Generating is the slow stage; the
+(real unlabeled texts beat samples: see benchmarks/README.md). Generating is the slow stage; the
 teacher labels a text in milliseconds. This adds 2,000 texts made from the transfer set,
 labeled by the teacher, in two ways (Tang et al., 2019, augment their transfer set
 likewise):

@@ -199,10 +199,8 @@ def _benchmark_command_section(folder):
         "Written by ``python -m sklearn_gd benchmark`` (see :ref:`benchmark_command`) on the "
         "protocol of ``shared/data``: the labeled samples and test rows of each dataset's "
         "``splits.json``; the plots and the summary (means over the seeds run) by "
-        "``python benchmarks/plot_benchmark.py``. The ``gd`` rows ran with the student that "
-        "reads its word vectors out of the finetuned teacher; ``gd_real_pool`` and the samples "
-        "plot with the previous student, whose word vectors were learned from scratch (see "
-        "the README).",
+        "``python benchmarks/plot_benchmark.py``. Which version of the library each row ran "
+        "with, and every study behind the defaults: ``benchmarks/README.md``.",
         "",
     ]
     for name in ("accuracy_vs_k.png", "gd_vs_samples.png"):

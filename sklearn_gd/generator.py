@@ -171,7 +171,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         domain. Longer prompts make sampling slower.
     epochs : int, default=1
         Passes over the training texts. One pass gave the lowest loss on held-out AG News
-        texts from 400 training texts; more passes overfit (see the README).
+        texts from 400 training texts; more passes overfit (``benchmarks/generator_epochs.py``).
     learning_rate : float, default=3e-4
         AdamW learning rate.
     batch_size : int, default=8

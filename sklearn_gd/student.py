@@ -164,7 +164,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     ----------
     architecture : {"bag", "cnn", "bilstm"}, default="bag"
         ``"bag"``: TF-IDF-weighted bag of word embeddings and a linear layer (fastest, and
-        the most accurate from a few thousand texts: see the README's benchmark; with the
+        the most accurate from a few thousand texts: see the README's benchmark table; with the
         teacher's fixed word vectors it matched ``"cnn"`` and ``"bilstm"`` at SST-2
         K=100, ``benchmarks/student_architecture.py``).
         ``"cnn"``: one convolution over 3-word windows, max-pooled.
