@@ -142,8 +142,9 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     and cuts it into blocks of ``max_length`` tokens (packing: no padding is computed).
     ``generate`` starts every sample from the end-of-text token and the opening of a
     training text (with its label prefix when conditional) and samples with top-k and
-    nucleus sampling until the end-of-text token, in large batches that shed finished
-    rows (see :mod:`sklearn_gd.sampling`).
+    nucleus sampling until the end-of-text token (or, when conditional, a second label
+    prefix, where the sample is cut), in large batches that shed finished rows (see
+    :mod:`sklearn_gd.sampling`).
 
     Any object with ``fit(X, y=None)`` and ``generate(n, random_state=None)`` returning a
     list of strings can stand in for this class in
@@ -469,6 +470,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                     top_k=self.top_k,
                     top_p=self.top_p,
                     temperature=self.temperature,
+                    stop=self._runs_into_next_text if self.labels_ is not None else None,
                 )
                 for prompt, mask, continuation in zip(
                     batch["input_ids"], batch["attention_mask"], continuations, strict=True
@@ -501,6 +503,11 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
             prompts.append("".join(eos + self.contexts_[j] for j in context) + eos
                            + self.openings_[i])
         return prompts, chosen
+
+    def _runs_into_next_text(self, ids):
+        """Whether a sample's new tokens already hold a second label prefix, where
+        ``_strip_prefix`` will cut it: sampling it further is wasted."""
+        return _NEXT_TEXT.search(self.tokenizer_.decode(ids)) is not None
 
     def _strip_prefix(self, text):
         """The sample without its label prefix, cut where a second text would begin."""

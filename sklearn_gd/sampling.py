@@ -4,7 +4,8 @@
 vocabulary entry at every step, which on a CPU costs as much as the model itself for a
 small LM, and it keeps computing rows that have already ended. This loop samples from the
 ``top_k`` best tokens only (the same distribution as ``generate`` with ``top_k`` and
-``top_p``) and drops finished rows from the batch and its key/value cache.
+``top_p``) and drops finished rows from the batch and its key/value cache, including rows
+that a ``stop`` test ends early (a sample that has run on into a second text).
 """
 
 import inspect
@@ -29,7 +30,8 @@ def _draw(logits, top_k, top_p, temperature):
 
 @torch.inference_mode()
 def sample_batch(
-    model, input_ids, attention_mask, *, max_new_tokens, eos_token_id, top_k, top_p, temperature
+    model, input_ids, attention_mask, *, max_new_tokens, eos_token_id, top_k, top_p, temperature,
+    stop=None,
 ):
     """Sample continuations of left-padded prompts.
 
@@ -45,6 +47,10 @@ def sample_batch(
         Ends a row; it is not included in the output.
     top_k, top_p, temperature : int, float, float
         Sampling settings, as in ``transformers.GenerationConfig``.
+    stop : callable or None, default=None
+        Called with a row's new token ids after each step; True ends the row there, as
+        the end-of-text token does (its tokens so far are kept). The tokens a row would
+        have sampled after it cost compute and would be cut off anyway.
 
     Returns
     -------
@@ -71,9 +77,11 @@ def sample_batch(
         ).logits[:, -1]
         next_tokens = _draw(logits, top_k, top_p, temperature)
         ended = next_tokens == eos_token_id
-        for row, token in zip(rows.tolist(), next_tokens.tolist(), strict=True):
+        for i, (row, token) in enumerate(zip(rows.tolist(), next_tokens.tolist(), strict=True)):
             if token != eos_token_id:
                 continuations[row].append(token)
+                if stop is not None and stop(continuations[row]):
+                    ended[i] = True
         if step == max_new_tokens - 1 or bool(ended.all()):
             break
         if bool(ended.any()):

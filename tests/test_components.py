@@ -322,6 +322,11 @@ def test_conditional_samples_end_where_a_second_text_begins(tiny_models, topic_d
         "Team wins the cup")
     assert generator._strip_prefix("[money] Stocks rise [PERS] Who is he?") == "Stocks rise"
     assert generator._strip_prefix("[tech] A [bracketed]word stays") == "A [bracketed]word stays"
+    # Sampling stops a row as soon as its new tokens hold such a prefix, not before.
+    encode = generator.tokenizer_.encode
+    assert generator._runs_into_next_text(encode(" wins the cup [tech] New"))
+    assert not generator._runs_into_next_text(encode(" wins the cup [tech]"))  # "[tech]word"?
+    assert not generator._runs_into_next_text(encode(" A [bracketed]word stays"))
     texts, sources = generator.generate(6, random_state=0, return_sources=True)
     assert len(texts) == len(sources) == 6 and set(sources) <= set(range(len(X)))
     assert texts == generator.generate(6, random_state=0)  # the same draws either way

@@ -59,6 +59,27 @@ def test_samples_end_at_the_end_of_text_token(tiny_lm):
     assert len({tuple(continuation) for continuation in continuations}) > 6  # not greedy
 
 
+def test_stop_ends_rows_where_it_says(tiny_lm):
+    # A row that the stop test ends keeps its tokens so far, and the other rows go on as
+    # without the test (greedy, so the draws do not depend on which rows are live).
+    model, tokenizer = tiny_lm
+    batch = left_padded(tokenizer, [tokenizer.eos_token + text for text in PROMPTS])
+    settings = dict(max_new_tokens=20, eos_token_id=tokenizer.eos_token_id, top_k=1, top_p=1.0,
+                    temperature=1.0)
+    full = sample_batch(model, batch["input_ids"], batch["attention_mask"], **settings)
+    first = max(full, key=len)[0]  # the first token of the longest row, which is stopped
+
+    def stop(ids):
+        return len(ids) == 3 and ids[0] == first
+
+    assert max(len(whole) for whole in full) > 3
+    stopped = sample_batch(model, batch["input_ids"], batch["attention_mask"], stop=stop,
+                           **settings)
+    for whole, cut in zip(full, stopped, strict=True):
+        assert cut == (whole[:3] if len(whole) >= 3 and whole[0] == first else whole)
+    assert stopped != full
+
+
 def test_sampling_uses_the_cache_argument_of_this_transformers_version(tiny_lm):
     # transformers >= 5.24 renamed past_key_values to cache, and warns on the old name:
     # every batch of samples would print that warning to the user.
