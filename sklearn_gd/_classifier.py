@@ -62,7 +62,8 @@ AVERAGED_DEFAULT_BASELINES = ("labels_only", "teacher_vectors")
 
 class DistillationWarning(UserWarning):
     """``fit`` kept the baselines (their average, or one of them): the distilled student
-    did not beat them clearly on held-out labeled texts."""
+    did not beat them clearly on held-out labeled texts; or the guard could not check it
+    (a class with a single labeled text)."""
 
 
 class GenerationWarning(UserWarning):
@@ -757,6 +758,16 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                 selected = choose_fallback(scores)
             fit["selected_"], fit["selection_scores_"] = selected, scores
             stage.message = _selection_message(scores, selected)
+            if baselines and not scores:
+                counts = np.bincount(y_encoded, minlength=len(classes))
+                smallest = classes.tolist()[counts.argmin()]
+                warnings.warn(
+                    "The distilled student is kept unchecked: the guard cross-validates on "
+                    "the labeled texts and needs at least 2 of each class, but "
+                    f"{smallest!r} has {counts.min()}. Label more texts of it, or pass "
+                    "baselines={} to turn the check off.",
+                    DistillationWarning, stacklevel=3,
+                )
             if selected != "distilled":
                 warnings.warn(
                     "Distillation did not pay on this data: cross-validated on the labeled "

@@ -624,6 +624,18 @@ def test_guard_notices_a_student_that_does_not_learn(topic_data):
     assert np.mean(clf.predict(X_test) == np.asarray(y_test)) > 0.8
 
 
+def test_guard_says_when_a_class_is_too_small_to_check(topic_data):
+    X, y = topic_data[:2]
+    one_money = [i for i, label in enumerate(y) if label != "money"] + [y.index("money")]
+    X, y = [X[i] for i in one_money], [y[i] for i in one_money]
+    with pytest.warns(DistillationWarning, match="'money' has 1. Label more texts"):
+        clf = cheap(baselines=None).fit(X, y)
+    assert clf.selected_ == "distilled" and clf.selection_scores_ == {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DistillationWarning)
+        cheap(baselines={}).fit(X, y)  # the check turned off: nothing to say
+
+
 def test_guard_leaves_out_samples_prompted_from_the_held_out_fold():
     from sklearn_gd._classifier import cross_validate_candidates
 
