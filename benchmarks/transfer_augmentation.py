@@ -9,7 +9,10 @@ likewise):
 
 - ``halves``: the first half of one transfer text's words followed by the second half
   of another's (texts of different classes mix, and the teacher says how much);
-- ``word dropout``: a transfer text with 30% of its words dropped at random.
+- ``word dropout``: a transfer text with 30% of its words dropped at random;
+- ``sentences``: every sentence (of 3 words or more) of the transfer texts that hold
+  two or more, as a text of its own (samples run longer than SST-2's sentences); ``n``
+  is not used: all of them are added.
 
 For one labeled sample, it fits the defaults (teacher and samples cached in
 ``--memory``), distils the default student (3 seeds) from the transfer set alone and
@@ -18,9 +21,11 @@ with each addition, and scores it on 1,000 other training-pool texts, or the dev
 ``transfer_augmentation.csv``::
 
     python benchmarks/transfer_augmentation.py --data-dir ../shared/data \\
-        --dataset ag_news --k 16 --seed 1 --memory /tmp/gd_cache
+        --dataset ag_news --k 16 --seed 1 --memory /tmp/gd_cache \\
+        [--settings "none (default)" sentences]
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -49,13 +54,26 @@ def word_dropout(texts, n, rng):
     return out
 
 
-study = distillation_study(__doc__)
+def sentences(texts, n, rng):
+    out = []
+    for text in texts:
+        parts = [part for part in re.split(r"(?<=[.!?])\s+", text.strip())
+                 if len(part.split()) >= 3]
+        if len(parts) >= 2:
+            out.extend(parts)
+    return out
+
+
+SETTINGS = {"none (default)": None, "halves": halves, "word dropout": word_dropout,
+            "sentences": sentences}
+study = distillation_study(__doc__, add_arguments=lambda parser: parser.add_argument(
+    "--settings", nargs="+", choices=list(SETTINGS), default=list(SETTINGS)))
 args, X_valid, y_valid, clf = study.args, study.X_valid, study.y_valid, study.clf
 transfer, targets, vectors = study.transfer, study.targets, study.vectors
 teacher, teacher_accuracy = clf.teacher_, study.teacher_accuracy
-SETTINGS = {"none (default)": None, "halves": halves, "word dropout": word_dropout}
 
-for setting, make in SETTINGS.items():
+for setting in args.settings:
+    make = SETTINGS[setting]
     texts, soft = transfer, targets
     if make is not None:
         added = make(transfer, 2000, np.random.default_rng(args.seed))
