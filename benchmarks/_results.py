@@ -212,3 +212,28 @@ def compare_students(study, students, csv_name):
             "std": round(float(np.std(scores)), 4),
             "student_seeds": len(scores), "n_parameters": fitted.n_parameters_,
             "teacher_valid_accuracy": round(study.teacher_accuracy, 4)})
+
+
+def news_and_sentiment(data_dir):
+    """A 6-class mix of ``shared/data``: 4,000 AG News training texts (4 topics) and the
+    SST-2 training sentences of 8 words or more (3,718; 2 sentiments), with 1,000 test
+    texts of each. Returns ``X_pool, y_pool, X_test, y_test`` (lists)."""
+    import random
+
+    from sklearn_gd.benchmark import read_labeled_csv
+
+    rng = random.Random(0)
+    train, test = [], []
+    for dataset in ["ag_news", "sst2"]:
+        pool = list(zip(*read_labeled_csv(Path(data_dir) / dataset / "train.csv.gz"),
+                        strict=True))
+        if dataset == "sst2":  # its pool holds phrases, its test set sentences
+            pool = [row for row in pool if len(row[0].split()) >= 8]
+        train += rng.sample(pool, min(4000, len(pool)))
+        rows = list(zip(*read_labeled_csv(Path(data_dir) / dataset / "test.csv.gz"),
+                        strict=True))
+        test += rng.sample(rows, min(1000, len(rows)))
+    rng.shuffle(train)
+    rng.shuffle(test)
+    return [t for t, _ in train], [label for _, label in train], [t for t, _ in test], [
+        label for _, label in test]

@@ -18,34 +18,14 @@ loss of each epoch, to ``teacher_min_epochs.csv``::
 
 import argparse
 import json
-import random
 import time
 from pathlib import Path
 
 import numpy as np
-from _results import append_row  # benchmarks/_results.py
+from _results import append_row, news_and_sentiment  # benchmarks/_results.py
 
 from sklearn_gd import TransformerClassifier
 from sklearn_gd.benchmark import draw_labeled_sample, read_labeled_csv
-
-
-def news_and_sentiment(data_dir):
-    """The 6-class mix: ``X_pool, y_pool, X_test, y_test``."""
-    rng = random.Random(0)
-    train, test = [], []
-    for dataset in ["ag_news", "sst2"]:
-        pool = list(zip(*read_labeled_csv(Path(data_dir) / dataset / "train.csv.gz"),
-                        strict=True))
-        if dataset == "sst2":  # its pool holds phrases, its test set sentences
-            pool = [row for row in pool if len(row[0].split()) >= 8]
-        train += rng.sample(pool, min(4000, len(pool)))
-        rows = list(zip(*read_labeled_csv(Path(data_dir) / dataset / "test.csv.gz"),
-                        strict=True))
-        test += rng.sample(rows, min(1000, len(rows)))
-    rng.shuffle(train)
-    rng.shuffle(test)
-    return [t for t, _ in train], [label for _, label in train], [t for t, _ in test], [
-        label for _, label in test]
 
 
 def labeled_and_test(data_dir, dataset, k):
