@@ -8,9 +8,10 @@ from the pool, each cut to its first 300 words), scored on 1,000 other pool arti
 the same way, against TF-IDF + LR and the labels-only student fitted on the same texts:
 
     python benchmarks/fit_time.py --data-dir ../shared/data --dataset bbc_news --k 64 \
-        --words 300 --validation 1000 [--set generator__max_train_tokens=20000]
+        --words 300 --validation 1000
 
-A K without a sample in ``splits.json`` is drawn from the pool with ``--seed``.
+A K without a sample in ``splits.json`` is drawn from the pool with ``--seed``; ``--set
+PARAM=VALUE`` changes a default (for example ``generator__max_train_tokens=20000``).
 """
 
 import argparse
