@@ -34,6 +34,7 @@ __all__ = ["CausalLMGenerator"]
 # A label prefix such as "[Sports] " after the start of a sample: the model has run on into
 # a second training text (it also invents labels, "[PERS]", so any bracketed word counts).
 _NEXT_TEXT = re.compile(r"\s\[[^\[\]\n]{1,40}\]\s")
+_LINE_BREAK = re.compile(r"[\n\r\v\f\u2028\u2029]")
 
 
 class CausalLMModule(torch.nn.Module):
@@ -143,7 +144,8 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     ``generate`` starts every sample from the end-of-text token and the opening of a
     training text (with its label prefix when conditional) and samples with top-k and
     nucleus sampling until the end-of-text token (or, when conditional, a second label
-    prefix, where the sample is cut), in large batches that shed finished rows (see
+    prefix, or a line break where no training text holds one: where a second text
+    begins, and the sample is cut), in large batches that shed finished rows (see
     :mod:`sklearn_gd.sampling`).
 
     Any object with ``fit(X, y=None)`` and ``generate(n, random_state=None)`` returning a
@@ -194,6 +196,12 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         texts (400 AG News texts hold about 20,000 tokens).
     max_new_tokens : int, default=64
         Longest sample, in tokens.
+    cut_at_line_break : {"auto", True, False}, default="auto"
+        Cut a sample at its first line break, and stop sampling it there. Where the
+        training texts hold none, what follows a line break is not part of a text like
+        them: a second text, a new paragraph, or a web page's byline (12% and 15% of
+        samples at AG News and SST-2 K=100 held one). ``"auto"`` cuts where none of the
+        training texts holds a line break.
     top_k : int, default=50
         Sample among the ``top_k`` most likely tokens only (``transformers``' default).
     top_p : float, default=0.9
@@ -236,6 +244,9 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         The model's tokenizer.
     labels_ : ndarray or None
         The labels seen in ``fit`` when ``conditional=True``.
+    cut_at_line_break_ : bool
+        Whether samples are cut at their first line break (``cut_at_line_break``
+        resolved on the training texts).
     openings_ : list of str
         Opening words of the training texts (with their label prefix when conditional),
         from which samples start.
@@ -260,6 +271,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         "max_length": [Interval(Integral, 2, None, closed="left")],
         "max_train_tokens": [Interval(Integral, 2, None, closed="left")],
         "max_new_tokens": [Interval(Integral, 1, None, closed="left")],
+        "cut_at_line_break": [StrOptions({"auto"}), "boolean"],
         "top_k": [Interval(Integral, 1, None, closed="left")],
         "top_p": [Interval(Real, 0, 1, closed="right")],
         "temperature": [Interval(Real, 0, None, closed="neither")],
@@ -286,6 +298,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         max_length=128,
         max_train_tokens=50000,
         max_new_tokens=64,
+        cut_at_line_break="auto",
         top_k=50,
         top_p=0.9,
         temperature=1.0,
@@ -308,6 +321,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         self.max_length = max_length
         self.max_train_tokens = max_train_tokens
         self.max_new_tokens = max_new_tokens
+        self.cut_at_line_break = cut_at_line_break
         self.top_k = top_k
         self.top_p = top_p
         self.temperature = temperature
@@ -334,6 +348,10 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         """
         self._validate_params()
         texts = check_texts(X, require_words=True)
+        self.cut_at_line_break_ = (
+            not any(_LINE_BREAK.search(text) for text in texts)
+            if self.cut_at_line_break == "auto" else self.cut_at_line_break
+        )
         self.labels_ = None
         if self.conditional:
             if y is None:
@@ -470,7 +488,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                     top_k=self.top_k,
                     top_p=self.top_p,
                     temperature=self.temperature,
-                    stop=self._runs_into_next_text if self.labels_ is not None else None,
+                    stop=self._runs_into_next_text,
                 )
                 for prompt, mask, continuation in zip(
                     batch["input_ids"], batch["attention_mask"], continuations, strict=True
@@ -505,9 +523,15 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         return prompts, chosen
 
     def _runs_into_next_text(self, ids):
-        """Whether a sample's new tokens already hold a second label prefix, where
-        ``_strip_prefix`` will cut it: sampling it further is wasted."""
-        return _NEXT_TEXT.search(self.tokenizer_.decode(ids)) is not None
+        """Whether a sample's new tokens already hold a second label prefix or a line
+        break, where ``_strip_prefix`` will cut it: sampling it further is wasted."""
+        text = self.tokenizer_.decode(ids)
+        # Without opening words a break before the first word is stripped, not cut at.
+        body = text if self.prompt_words else text.lstrip()
+        return bool(
+            (self.labels_ is not None and _NEXT_TEXT.search(text))
+            or (self.cut_at_line_break_ and _LINE_BREAK.search(body))
+        )
 
     def _strip_prefix(self, text):
         """The sample without its label prefix, cut where a second text would begin."""
@@ -517,4 +541,6 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                     text = text[len(self._prefix(label).strip()) :].strip()
                     break
             text = _NEXT_TEXT.split(text + " ", maxsplit=1)[0].strip()
+        if self.cut_at_line_break_:
+            text = _LINE_BREAK.split(text, maxsplit=1)[0].strip()
         return text

@@ -330,3 +330,27 @@ def test_conditional_samples_end_where_a_second_text_begins(tiny_models, topic_d
     texts, sources = generator.generate(6, random_state=0, return_sources=True)
     assert len(texts) == len(sources) == 6 and set(sources) <= set(range(len(X)))
     assert texts == generator.generate(6, random_state=0)  # the same draws either way
+
+
+def test_samples_end_at_a_line_break_where_no_training_text_holds_one(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    options = dict(conditional=True, epochs=1, max_length=32, max_new_tokens=5)
+    generator = CausalLMGenerator(tiny_models["causal_lm"], **options).fit(X, y)
+    assert generator.cut_at_line_break_
+    assert generator._strip_prefix("[sports] Team wins\nBy our reporter") == "Team wins"
+    assert generator._strip_prefix("[sports]\nTeam wins") == "Team wins"  # nothing to cut
+    encode = generator.tokenizer_.encode
+    assert generator._runs_into_next_text(encode(" wins\n\nThe"))
+    assert generator._runs_into_next_text(encode("\nThe"))  # after the opening word
+    assert not generator._runs_into_next_text(encode(" wins the cup"))
+    assert not generator.set_params(prompt_words=0)._runs_into_next_text(encode("\nThe"))
+    # Texts that hold line breaks keep them in the samples, as "auto" decides in fit.
+    with_breaks = [text.replace(" ", "\n", 1) for text in X]
+    generator = CausalLMGenerator(tiny_models["causal_lm"], **options).fit(with_breaks, y)
+    assert not generator.cut_at_line_break_
+    assert generator._strip_prefix("[sports] Team wins\nBy") == "Team wins\nBy"
+    assert not generator._runs_into_next_text(encode(" wins\n\nThe"))
+    forced = CausalLMGenerator(tiny_models["causal_lm"], cut_at_line_break=True, **options)
+    assert forced.fit(with_breaks, y).cut_at_line_break_
+    with pytest.raises(ValueError, match="cut_at_line_break"):
+        CausalLMGenerator(tiny_models["causal_lm"], cut_at_line_break="yes").fit(X, y)
