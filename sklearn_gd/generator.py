@@ -488,7 +488,9 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                     top_k=self.top_k,
                     top_p=self.top_p,
                     temperature=self.temperature,
-                    stop=self._runs_into_next_text,
+                    # Decoding every row at every step costs time: only where a cut can come.
+                    stop=(self._runs_into_next_text
+                          if self.labels_ is not None or self.cut_at_line_break_ else None),
                 )
                 for prompt, mask, continuation in zip(
                     batch["input_ids"], batch["attention_mask"], continuations, strict=True
