@@ -237,3 +237,43 @@ def news_and_sentiment(data_dir):
     rng.shuffle(test)
     return [t for t, _ in train], [label for _, label in train], [t for t, _ in test], [
         label for _, label in test]
+
+
+def rare_topic(data_dir, topic="Sci/Tech", test_share=0.13, n_test=2000):
+    """A 2-class task from AG News whose test set is imbalanced, as spam filters' are:
+    ``topic`` against ``"other"`` (the three other topics). The pool is every AG News
+    training text, relabeled (a K-per-class sample of it is balanced); the test set holds
+    ``n_test`` AG News test texts, ``test_share`` of them of ``topic``. Returns
+    ``X_pool, y_pool, X_test, y_test`` (lists)."""
+    import random
+
+    from sklearn_gd.benchmark import read_labeled_csv
+
+    rng = random.Random(0)
+
+    def relabel(labels):
+        return [label if label == topic else "other" for label in labels]
+
+    X_pool, y_pool = read_labeled_csv(Path(data_dir) / "ag_news" / "train.csv.gz")
+    X_all, y_all = read_labeled_csv(Path(data_dir) / "ag_news" / "test.csv.gz")
+    rows = list(zip(X_all, relabel(y_all), strict=True))
+    n_topic = round(test_share * n_test)
+    test = rng.sample([row for row in rows if row[1] == topic], n_topic)
+    test += rng.sample([row for row in rows if row[1] != topic], n_test - n_topic)
+    rng.shuffle(test)
+    return list(X_pool), relabel(y_pool), [t for t, _ in test], [label for _, label in test]
+
+
+def write_labeled_csvs(out, X_pool, y_pool, X_test, y_test):
+    """Write ``train.csv.gz`` and ``test.csv.gz`` (columns ``text``, ``label``) to the
+    folder ``out``, as the benchmark command reads a user's data."""
+    import csv
+    import gzip
+
+    Path(out).mkdir(parents=True, exist_ok=True)
+    for name, texts, labels in [("train", X_pool, y_pool), ("test", X_test, y_test)]:
+        with gzip.open(Path(out) / f"{name}.csv.gz", "wt", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["text", "label"])
+            writer.writerows(zip(texts, labels, strict=True))
+        print(f"{name}: {len(texts)} texts, {len(set(labels))} classes")

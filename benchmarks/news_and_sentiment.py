@@ -10,22 +10,12 @@ mix of topics and sentiments, of news and film-review sentences (see
 """
 
 import argparse
-import csv
-import gzip
-from pathlib import Path
 
-from _results import news_and_sentiment  # benchmarks/_results.py
+from _results import news_and_sentiment, write_labeled_csvs  # benchmarks/_results.py
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)
 parser.add_argument("--out", required=True, help="folder for train.csv.gz and test.csv.gz")
 args = parser.parse_args()
 
-X_pool, y_pool, X_test, y_test = news_and_sentiment(args.data_dir)
-Path(args.out).mkdir(parents=True, exist_ok=True)
-for name, texts, labels in [("train", X_pool, y_pool), ("test", X_test, y_test)]:
-    with gzip.open(Path(args.out) / f"{name}.csv.gz", "wt", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(["text", "label"])
-        writer.writerows(zip(texts, labels, strict=True))
-    print(f"{name}: {len(texts)} texts, {len(set(labels))} classes")
+write_labeled_csvs(args.out, *news_and_sentiment(args.data_dir))
