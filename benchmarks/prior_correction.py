@@ -18,6 +18,7 @@ SST-2 on its dev sentences.
 """
 
 import argparse
+import csv
 import time
 from pathlib import Path
 
@@ -61,9 +62,7 @@ def corrected(proba, shift):
 
 out = Path(args.out)
 rows = []
-if out.exists():
-    import csv
-
+if out.exists():  # keep the rows of the other points
     with open(out) as file:
         rows = [row for row in csv.DictReader(file)
                 if (row["dataset"], int(row["k"])) != (args.dataset, args.k)
