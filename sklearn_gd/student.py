@@ -567,6 +567,28 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         weights /= np.clip(np.linalg.norm(weights, axis=1, keepdims=True), 1e-12, None)
         return {"input_ids": ids, "weights": weights.astype(np.float32)}
 
+    def shift_prior(self, ratio):
+        """Multiply the predicted class probabilities by ``ratio`` (one positive number per
+        class, in the order of ``classes_``) and renormalize them: a logit adjustment,
+        added to the output layer's bias, so that :meth:`save`, :meth:`load` and
+        :meth:`export_onnx` keep it and prediction costs nothing more.
+
+        Returns
+        -------
+        self : StudentClassifier
+        """
+        check_is_fitted(self)
+        ratio = np.asarray(ratio, dtype=np.float64)
+        if ratio.shape != (len(self.classes_),) or not (np.isfinite(ratio) & (ratio > 0)).all():
+            raise ValueError(
+                f"ratio must hold one positive, finite number per class ({len(self.classes_)}),"
+                f" got {ratio!r}."
+            )
+        bias = self.net_.module_.output.bias
+        with torch.no_grad():
+            bias += torch.as_tensor(np.log(ratio), dtype=bias.dtype, device=bias.device)
+        return self
+
     def predict_proba(self, X, *, words=None):
         """Class probabilities for texts ``X``, columns in the order of ``classes_``.
 

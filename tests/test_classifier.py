@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -123,6 +124,47 @@ def test_student_follows_the_teachers_soft_labels(topic_data):
     assert only_teacher.predict_proba(X_test).max() < 0.5
     only_labels = fast_classifier(teacher=ignorant, alpha=0.0, n_generated=0).fit(X, y)
     assert accuracy(only_labels, X_test, y_test) > 0.8
+
+
+class BiasedTeacher(ClassifierMixin, BaseEstimator):
+    """TF-IDF + LR whose probabilities favour the first class 20 to 1: a teacher that labels
+    most samples as one class."""
+
+    def fit(self, X, y):
+        self.model_ = tfidf_teacher().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        proba = self.model_.predict_proba(X) * np.r_[20.0, np.ones(len(self.classes_) - 1)]
+        return proba / proba.sum(axis=1, keepdims=True)
+
+
+def test_prior_correction_shifts_the_student_back_to_the_labels_prior(topic_data):
+    X, y, X_test, y_test = topic_data
+    params = dict(teacher=BiasedTeacher(), alpha=1.0, baselines={})
+    plain = fast_classifier(prior_correction=False, **params).fit(X, y)
+    corrected = fast_classifier(**params).fit(X, y)
+    assert plain.prior_ratio_ is None
+    ratio = corrected.prior_ratio_
+    # The teacher gave the first class the most mass: the ratio lowers it, raises the rest.
+    assert ratio[0] < 1 < ratio[1:].min()
+    before = plain.predict_proba(X_test)  # the same student, before its shift
+    np.testing.assert_allclose(corrected.predict_proba(X_test),
+                               before * ratio / (before * ratio).sum(1, keepdims=True),
+                               rtol=1e-4, atol=1e-6)
+    first = plain.classes_[0]
+    assert np.mean(corrected.predict(X_test) == first) < np.mean(plain.predict(X_test) == first)
+    assert accuracy(corrected, X_test, y_test) > accuracy(plain, X_test, y_test)
+
+
+def test_guard_scores_the_student_with_its_prior_shifted(topic_data):
+    X, y, _, _ = topic_data
+    params = dict(teacher=BiasedTeacher(), alpha=1.0, baseline_margin=0.0)
+    plain = fast_classifier(prior_correction=False, **params).fit(X, y)
+    corrected = fast_classifier(**params).fit(X, y)
+    assert (corrected.selection_scores_["distilled"]
+            > plain.selection_scores_["distilled"])
 
 
 def test_soften_matches_softmax_of_scaled_logits():

@@ -185,6 +185,25 @@ def test_student_learns_from_hard_labels(architecture, topic_data):
     assert accuracy(clf, X_test, y_test) > 0.8
 
 
+@pytest.mark.parametrize("architecture", ["bag", "cnn"])
+def test_student_shift_prior_multiplies_probabilities_and_is_saved(architecture, topic_data,
+                                                                    tmp_path):
+    X, y, X_test, _ = topic_data
+    clf = StudentClassifier(architecture, epochs=5, random_state=0).fit(X, y)
+    before = clf.predict_proba(X_test)
+    ratio = np.array([4.0, 1.0, 0.25])
+    after = clf.shift_prior(ratio).predict_proba(X_test)
+    expected = before * ratio / (before * ratio).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(after, expected, rtol=1e-4, atol=1e-6)
+    assert np.mean(after.argmax(1) == 0) > np.mean(before.argmax(1) == 0)
+    loaded = StudentClassifier.load(clf.save(tmp_path / "student"))
+    np.testing.assert_allclose(loaded.predict_proba(X_test), after, rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="one positive, finite number per class"):
+        clf.shift_prior([1.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match="one positive, finite number per class"):
+        clf.shift_prior([1.0, 2.0])
+
+
 @pytest.mark.parametrize("architecture", ["bag", "cnn", "bilstm"])
 def test_student_learns_from_soft_targets(architecture, topic_data):
     X, y, X_test, y_test = topic_data
