@@ -59,6 +59,9 @@ clf.fit(data.X_train, data.y_train)
 # of their probabilities).
 print(f"Kept: {clf.selected_}; cross-validated accuracy: "
       + ", ".join(f"{name} {score:.3f}" for name, score in clf.selection_scores_.items()))
+if clf.prior_ratio_ is not None:  # the student's prior, shifted back to the labels'
+    shifts = zip(clf.classes_, clf.prior_ratio_, strict=True)
+    print("Prior shift per class: " + ", ".join(f"{c} {r:.2f}" for c, r in shifts))
 print("Some generated texts:")
 for text in clf.generated_texts_[:5]:
     print("  -", text[:150])
