@@ -58,6 +58,9 @@ SINGLE_BASELINE_LEAD = 0.05
 # (34,372 against 35,860 AG News texts/s, 2,545 against 4,957 BBC News articles/s, one
 # thread: benchmarks/predict_speed.py).
 AVERAGED_DEFAULT_BASELINES = ("labels_only", "teacher_vectors")
+# The largest factor (and smallest, its inverse) prior_correction multiplies a class's
+# probabilities by. The studies' largest was 1.6 (benchmarks/results/prior_correction.csv).
+MAX_PRIOR_SHIFT = 10.0
 
 
 class DistillationWarning(UserWarning):
@@ -203,32 +206,41 @@ def distillation_pays(scores, margin, biased=(), averaged=()):
     return not rivals or max(rivals) <= scores["distilled"] - margin
 
 
-def prior_ratio(targets, y, n_classes):
-    """The labels' class prior over the transfer set's (the mean of its soft ``targets``):
-    what :meth:`StudentClassifier.shift_prior` multiplies the student's probabilities by.
+def prior_ratio(targets, y, n_classes, unlabeled=None):
+    """The class prior the transfer set should have over the one it has (the mean of its
+    soft ``targets``): what :meth:`StudentClassifier.shift_prior` multiplies the student's
+    probabilities by.
 
     A student trained on the teacher's soft labels takes their class shares as its prior.
     Where the teacher labels most samples as one class, the student predicts that class
-    far more often than the teacher does; the ratio shifts it back to the labels' shares
-    (a logit adjustment, Menon et al. 2021).
+    far more often than the teacher does; the ratio shifts the samples and labeled texts
+    back to the labels' shares ``y`` (a logit adjustment, Menon et al. 2021). The rows
+    marked in ``unlabeled`` (real texts) keep the teacher's shares: they estimate the real
+    class shares, where the samples' shares follow the prompts. Each factor is capped at
+    ``MAX_PRIOR_SHIFT`` (and its inverse): a class that the teacher (almost) never gives
+    would otherwise take over.
     """
+    targets = np.asarray(targets, dtype=np.float64)
     labels = np.bincount(y, minlength=n_classes) / len(y)
-    transfer = np.asarray(targets, dtype=np.float64).mean(axis=0)
-    return np.clip(labels, 1e-6, None) / np.clip(transfer, 1e-6, None)
+    real = np.zeros(len(targets), bool) if unlabeled is None else np.asarray(unlabeled, bool)
+    wanted = ((~real).sum() * labels + targets[real].sum(axis=0)) / len(targets)
+    ratio = wanted / np.clip(targets.mean(axis=0), 1e-12, None)
+    return np.clip(ratio, 1 / MAX_PRIOR_SHIFT, MAX_PRIOR_SHIFT)
 
 
-def _correct_prior(model, targets, y, n_classes):
-    """Shift ``model``'s prior to the labels' (:func:`prior_ratio`); returns the ratio, or
-    None for a student without ``shift_prior``."""
-    if not hasattr(model, "shift_prior"):
+def _correct_prior(model, targets, y, n_classes, unlabeled=None):
+    """Shift ``model``'s prior (:func:`prior_ratio`); returns the ratio, or None for a
+    student without ``shift_prior`` or a frozen one (never changed)."""
+    if isinstance(model, FrozenEstimator) or not hasattr(model, "shift_prior"):
         return None
-    ratio = prior_ratio(targets, y, n_classes)
+    ratio = prior_ratio(targets, y, n_classes, unlabeled)
     model.shift_prior(ratio)
     return ratio
 
 
 def cross_validate_candidates(student, baselines, transfer, targets, labeled, y, seed,
-                              sources=None, n_splits=5, averaged=None, prior_correction=False):
+                              sources=None, n_splits=5, averaged=None, prior_correction=False,
+                              unlabeled=None):
     """Accuracy on held-out labeled texts of the distilled student and of each baseline.
 
     The labeled texts (rows ``labeled`` of ``transfer``, labels ``y``) are split into
@@ -241,7 +253,8 @@ def cross_validate_candidates(student, baselines, transfer, targets, labeled, y,
     word vectors). The average of the probabilities of the baselines named in ``averaged``
     (default: all; :func:`average_of_baselines`) is scored as ``"baseline_average"``.
     With ``prior_correction``, each fold's student is shifted to the prior of its labels
-    (:func:`prior_ratio`), as the kept one is. Returns ``{}`` when a class has fewer than
+    (:func:`prior_ratio`; ``unlabeled`` marks the transfer rows of real unlabeled texts),
+    as the kept one is. Returns ``{}`` when a class has fewer than
     two labeled texts or there are no baselines.
     """
     n_splits = min(n_splits, int(np.bincount(y).min()))
@@ -261,7 +274,8 @@ def cross_validate_candidates(student, baselines, transfer, targets, labeled, y,
             keep = keep[~np.isin(sources[keep], test)]
         model = clone(student).fit([transfer[i] for i in keep], targets[keep])
         if prior_correction:
-            _correct_prior(model, targets[keep], y[train], targets.shape[1])
+            _correct_prior(model, targets[keep], y[train], targets.shape[1],
+                           None if unlabeled is None else unlabeled[keep])
         predicted = np.argmax(model.predict_proba(held_out), axis=1)
         scores["distilled"].append(np.mean(predicted == y[test]))
         probabilities = []
@@ -524,12 +538,14 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     prior_correction : bool, default=True
         Shift the distilled student's class prior back to the labels' class shares: its
         probabilities are multiplied by the labels' prior over the transfer set's (the
-        mean of the soft targets; :func:`prior_ratio`) and renormalized. A student takes
-        its prior from the teacher's soft labels, and a teacher that labels most samples
-        as one class makes it predict that class far too often (at a rare topic with 16
-        labels per class, 43% of validation texts against the teacher's 28%). The guard
-        scores the student shifted the same way. Applied to students with a
-        ``shift_prior`` method (:class:`StudentClassifier`); see ``prior_ratio_``.
+        mean of the soft targets) and renormalized. A student takes its prior from the
+        teacher's soft labels, and a teacher that labels most samples as one class makes
+        it predict that class far too often (at a rare topic with 16 labels per class, 43%
+        of validation texts against the teacher's 28%). Texts of ``X_unlabeled`` keep the
+        teacher's class shares (they estimate the real ones); each factor is at most 10
+        (and at least 1/10). The guard scores the student shifted the same way. Applied to
+        students with a ``shift_prior`` method (:class:`StudentClassifier`), never to a
+        frozen one; see ``prior_ratio_``.
     memory : str, joblib.Memory or None, default=None
         Caches the fitted teacher and the generated texts (keyed by data, parameters,
         seed and the source code of the module defining the teacher's or generator's
@@ -789,12 +805,13 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                     targets[: len(kept)].argmax(axis=1) == y_encoded[kept_sources]))
         fit["n_transfer_"] = len(transfer)
 
+        real = np.arange(len(transfer)) >= len(kept) + len(texts)  # X_unlabeled's rows
         with self._stage(fit, "guard") as stage:
             scores = cross_validate_candidates(
                 _one_fit(student), baselines, transfer, targets, labeled, y_encoded, seed,
                 sources=None if kept_sources is None else np.concatenate(
                     [kept_sources, np.arange(len(texts)), np.full(len(unlabeled), -1)]),
-                averaged=averaged, prior_correction=self.prior_correction,
+                averaged=averaged, prior_correction=self.prior_correction, unlabeled=real,
             )
             selected = "distilled"
             if scores and not distillation_pays(scores, self.baseline_margin,
@@ -828,8 +845,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             if selected == "distilled":
                 fit["student_"] = student.fit(transfer, targets)
                 if self.prior_correction:
-                    fit["prior_ratio_"] = _correct_prior(student, targets, y_encoded,
-                                                         len(classes))
+                    fit["prior_ratio_"] = _correct_prior(fit["student_"], targets, y_encoded,
+                                                         len(classes), real)
                 stage.message = f"fitted {type(student).__name__} on {len(transfer)} texts"
             else:
                 model = (average_of_baselines({name: baselines[name] for name in averaged})
@@ -989,10 +1006,10 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
     def save(self, folder):
         """Save the fitted model without pickle: loading it with :meth:`load` runs no code.
 
-        Writes ``config.json`` (classes, which model was kept) and the student's files
-        (:meth:`StudentClassifier.save`) into ``folder``. ``joblib.dump`` and ``pickle``
-        work too, but loading a pickle runs whatever code the file names: load those only
-        from sources you trust.
+        Writes ``config.json`` (classes, which model was kept, ``prior_ratio_``) and the
+        student's files (:meth:`StudentClassifier.save`) into ``folder``. ``joblib.dump``
+        and ``pickle`` work too, but loading a pickle runs whatever code the file names:
+        load those only from sources you trust.
 
         Parameters
         ----------
@@ -1010,8 +1027,9 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             )
         folder = Path(folder)
         self.student_.save(folder / "student")
+        ratio = getattr(self, "prior_ratio_", None)
         write_config(folder, "sklearn_gd.GenerationDistillationClassifier", self.classes_,
-                     selected=self.selected_)
+                     selected=self.selected_, prior_ratio=None if ratio is None else ratio.tolist())
         return str(folder)
 
     @classmethod
@@ -1032,6 +1050,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         classifier = cls(device=device)
         classifier.classes_ = classes
         classifier.selected_ = config["selected"]
+        ratio = config.get("prior_ratio")  # absent from files of earlier versions
+        classifier.prior_ratio_ = None if ratio is None else np.asarray(ratio)
         classifier.student_ = StudentClassifier.load(Path(folder) / "student", device=device)
         return classifier
 

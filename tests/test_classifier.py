@@ -5,6 +5,7 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.utils._param_validation import InvalidParameterError
@@ -156,6 +157,34 @@ def test_prior_correction_shifts_the_student_back_to_the_labels_prior(topic_data
     first = plain.classes_[0]
     assert np.mean(corrected.predict(X_test) == first) < np.mean(plain.predict(X_test) == first)
     assert accuracy(corrected, X_test, y_test) > accuracy(plain, X_test, y_test)
+
+
+def test_prior_ratio_keeps_real_unlabeled_shares_and_is_capped():
+    labeled = np.eye(2)[[0, 1]]  # one text of each class, their targets the labels
+    unlabeled = np.tile([0.9, 0.1], (2, 1))  # real texts, mostly of the first class
+    targets = np.vstack([labeled, unlabeled])
+    # As samples, the 0.9 would be the teacher's bias and shifted away; as real texts it
+    # is the class shares the student should keep: nothing to shift.
+    assert _classifier.prior_ratio(targets, np.array([0, 1]), 2)[0] < 0.8
+    np.testing.assert_allclose(_classifier.prior_ratio(
+        targets, np.array([0, 1]), 2, unlabeled=[False, False, True, True]), [1, 1])
+    never = np.tile([1.0, 0.0], (4, 1))  # a class the teacher never gives
+    np.testing.assert_allclose(_classifier.prior_ratio(never, np.array([0, 1]), 2),
+                               [0.5, _classifier.MAX_PRIOR_SHIFT])
+
+
+def test_prior_correction_leaves_a_frozen_student_and_a_refit_resets_it(topic_data):
+    X, y, X_test, _ = topic_data
+    encoded = np.unique(y, return_inverse=True)[1]  # a student distilled on classes 0, 1, 2
+    student = StudentClassifier(epochs=3, random_state=0).fit(X, encoded)
+    before = student.predict_proba(X_test)
+    clf = fast_classifier(student=FrozenEstimator(student), teacher=BiasedTeacher(),
+                          alpha=1.0, baselines={}).fit(X, y)
+    assert clf.prior_ratio_ is None
+    np.testing.assert_array_equal(student.predict_proba(X_test), before)
+    clf = fast_classifier(teacher=BiasedTeacher(), alpha=1.0, baselines={}).fit(X, y)
+    assert clf.prior_ratio_ is not None
+    assert clf.set_params(prior_correction=False).fit(X, y).prior_ratio_ is None
 
 
 def test_guard_scores_the_student_with_its_prior_shifted(topic_data):

@@ -605,6 +605,8 @@ def test_safe_save_and_load_without_pickle(topic_data, tmp_path, monkeypatch, la
     np.testing.assert_allclose(loaded.predict_proba(X_test), clf.predict_proba(X_test),
                                atol=1e-6)
     assert loaded.classes_.dtype == clf.classes_.dtype
+    assert clf.prior_ratio_ is not None
+    np.testing.assert_array_equal(loaded.prior_ratio_, clf.prior_ratio_)
 
 
 def test_safe_load_of_a_wrong_folder_says_so(tmp_path):

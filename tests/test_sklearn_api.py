@@ -208,6 +208,7 @@ def test_onnx_export_gives_the_same_probabilities(topic_data, tmp_path, architec
     clf = fast_classifier(n_generated=50, student=StudentClassifier(architecture, epochs=3),
                           baselines={})  # the distilled student, not a fallback, is exported
     clf.fit(X, y)
+    clf.student_.shift_prior([3.0, 1.0, 0.5])  # a clear prior shift must be exported too
     path = clf.export_onnx(tmp_path / "student.onnx")
     session = onnxruntime.InferenceSession(path)
     texts = X_test[:7] + ["", "words never seen before"]
