@@ -26,8 +26,14 @@ import numpy as np
 from _results import labeled_sample_and_validation, write_csv
 from sklearn.metrics import accuracy_score, f1_score
 
-from sklearn_gd import GenerationDistillationClassifier
-from sklearn_gd._classifier import prior_ratio, soften
+from sklearn_gd import EncoderWordVectors, GenerationDistillationClassifier
+from sklearn_gd._classifier import (
+    AVERAGED_DEFAULT_BASELINES,
+    average_of_baselines,
+    default_baselines,
+    prior_ratio,
+    soften,
+)
 from sklearn_gd.benchmark import draw_labeled_sample, read_labeled_csv
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
@@ -38,7 +44,9 @@ parser.add_argument("--rare-dir", default="/tmp/rare", help="rare_topic.py's --o
 parser.add_argument("--k", type=int, default=16)
 parser.add_argument("--seeds", type=int, nargs="+", default=[0])
 parser.add_argument("--unguarded", action="store_true",
-                    help="baselines={}: read the distilled student where the guard falls back")
+                    help="baselines={}: read the distilled student where the guard falls back, "
+                    "and score the guard's fallback (the two students' average) and TF-IDF "
+                    "+ LR beside it")
 parser.add_argument("--out",
                     default=str(Path(__file__).parent / "results" / "prior_correction.csv"))
 args = parser.parse_args()
@@ -95,6 +103,13 @@ for seed in args.seeds:
     proba = gd.predict_proba(X_valid)
     readings = {"student": proba, "corrected": corrected(proba, ratio),
                 "teacher": gd.teacher_.predict_proba(X_valid)}
+    if args.unguarded:  # what the guard's fallback would give, fitted on the same labels
+        baselines = default_baselines(seed)
+        baselines["teacher_vectors"].set_params(word_vectors=EncoderWordVectors(gd.teacher_))
+        average = average_of_baselines({name: baselines[name]
+                                        for name in AVERAGED_DEFAULT_BASELINES})
+        readings["baseline_average"] = average.fit(X, y).predict_proba(X_valid)
+        readings["tfidf_lr"] = baselines["tfidf_lr"].fit(X, y).predict_proba(X_valid)
     for reading, p in readings.items():
         pred = classes[p.argmax(axis=1)]
         rows.append({
