@@ -14,36 +14,27 @@ the labeled texts, and scores it on 1,000 other training-pool texts, or the dev 
         --seed 0 --validation dev --counts 2000 4000 6000 --memory /tmp/gd_cache
 """
 
-import tempfile
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 from _results import (  # benchmarks/_results.py
     append_row,
-    labeled_sample_and_validation,
+    fitted_defaults,
     one_sample_study_arguments,
     transfer_set,
 )
 from sklearn.base import clone
 
-from sklearn_gd import EncoderWordVectors, GenerationDistillationClassifier
+from sklearn_gd import EncoderWordVectors
 from sklearn_gd._classifier import default_student, prior_ratio
 
 args = one_sample_study_arguments(__doc__, add_arguments=lambda parser: parser.add_argument(
     "--counts", type=int, nargs="+", default=[2000, 4000, 6000],
     help="numbers of samples to compare (the largest is generated)"))
-X, y, X_valid, y_valid = labeled_sample_and_validation(
-    args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
 largest = max(args.counts)
-clf = GenerationDistillationClassifier(n_generated=largest, baselines={}, keep_teacher=True,
-                                       random_state=args.seed,
-                                       memory=args.memory or tempfile.mkdtemp())
 start = time.perf_counter()
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    clf.fit(X, y)
+(X, y, X_valid, y_valid), clf = fitted_defaults(args, n_generated=largest, baselines={})
 fit_s = time.perf_counter() - start
 classes, kept = clf.classes_, list(clf.generated_texts_)
 _, targets = transfer_set(clf, X, y)

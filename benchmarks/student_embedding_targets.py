@@ -22,22 +22,20 @@ texts held out, patience 3). Scores on 1,000 other pool texts, or the dev set wi
 """
 
 import copy
-import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 from _results import (  # benchmarks/_results.py
     append_row,
-    labeled_sample_and_validation,
+    fitted_defaults,
     one_sample_study_arguments,
     transfer_set,
 )
 from sklearn.base import clone
 from torch import nn
 
-from sklearn_gd import EncoderWordVectors, GenerationDistillationClassifier
+from sklearn_gd import EncoderWordVectors
 from sklearn_gd._classifier import default_student, prior_ratio
 
 SETTINGS = {  # name: (word vectors trained, weight of the embedding loss)
@@ -51,14 +49,8 @@ args = one_sample_study_arguments(__doc__, add_arguments=lambda parser: parser.a
     "--n-generated", type=int, default=8000,
     help="samples of the cached fit (default 8000, sample_count.py's); the first 2,000 "
     "samples' kept texts are used"))
-X, y, X_valid, y_valid = labeled_sample_and_validation(
-    args.data_dir, args.dataset, args.k, seed=args.seed, validation=args.validation)
-clf = GenerationDistillationClassifier(n_generated=args.n_generated, baselines={},
-                                       keep_teacher=True, random_state=args.seed,
-                                       memory=args.memory or tempfile.mkdtemp())
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    clf.fit(X, y)
+(X, y, X_valid, y_valid), clf = fitted_defaults(args, n_generated=args.n_generated,
+                                                baselines={})
 classes, kept = clf.classes_, list(clf.generated_texts_)
 _, all_targets = transfer_set(clf, X, y)
 n_kept = round(len(kept) * 2000 / args.n_generated)
