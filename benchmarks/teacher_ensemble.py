@@ -8,8 +8,9 @@ labeled sample this fits the defaults (teacher and samples cached in ``--memory`
 guard, as ``sample_count.py`` fits them, so that its cache is reused), finetunes
 ``--members - 1`` more teachers with other seeds, and scores on 1,000 other pool texts,
 or the dev set with ``--validation dev``: each teacher, their mean, and the default student
-(3 seeds, the first teacher's word vectors, prior shifted as ``fit`` does) distilled from
-the first 2,000 samples' kept texts with the first teacher's targets or the mean's.
+(3 seeds, prior shifted as ``fit`` does) distilled from the first 2,000 samples' kept
+texts and the labeled texts with each teacher's targets and word vectors, and with the
+mean's targets and the first teacher's vectors.
 Appends rows to ``teacher_ensemble.csv``::
 
     python benchmarks/teacher_ensemble.py --data-dir ../shared/data --dataset sst2 --k 16 \\
@@ -61,18 +62,23 @@ def accuracy(proba):
 valid_proba = [teacher.predict_proba(X_valid) for teacher in teachers]
 teacher_scores = [accuracy(p) for p in valid_proba]
 ensemble_score = accuracy(np.mean(valid_proba, axis=0))
-vectors = EncoderWordVectors(teachers[0])
 
 
 def mean_proba(texts):
     return np.mean([teacher.predict_proba(texts) for teacher in teachers], axis=0)
 
 
-for targets_from, proba in [("first teacher (default)", None), ("mean of the teachers",
-                                                                  mean_proba)]:
+# Each teacher's own student (its own vectors and targets), then the mean's (the first
+# teacher's vectors): one teacher seed is one draw, so the mean's student is compared
+# with the mean of the single teachers' students.
+readings = [(f"teacher {i} (its vectors)", teacher.predict_proba, teacher)
+            for i, teacher in enumerate(teachers)]
+readings.append(("mean of the teachers (teacher 0's vectors)", mean_proba, teachers[0]))
+for targets_from, proba, vectors_from in readings:
     clf.generated_texts_ = kept[:n_kept]  # transfer_set reads the samples from here
     _, targets = transfer_set(clf, X, y, proba=proba)
     ratio = prior_ratio(targets, y_index, len(classes))
+    vectors = EncoderWordVectors(vectors_from)
     scores = []
     for seed in range(3):
         student = clone(default_student()).set_params(word_vectors=vectors, random_state=seed)
