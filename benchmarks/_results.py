@@ -149,10 +149,11 @@ def append_row(path, row):
 
 
 def student_accuracies(transfer, targets, vectors, X_valid, y_valid, classes, student=None,
-                       n_seeds=3):
+                       n_seeds=3, prior_ratio=None):
     """Validation accuracy of ``student`` (default: the classifier's default student),
     reading ``vectors`` and fitted on ``transfer`` and ``targets``, once per seed
-    0 .. ``n_seeds - 1``.
+    0 .. ``n_seeds - 1``; its prior shifted by ``prior_ratio`` where given, as ``fit``
+    shifts it.
 
     Returns ``scores, fitted``: the accuracies, and the student of the last seed.
     """
@@ -165,8 +166,32 @@ def student_accuracies(transfer, targets, vectors, X_valid, y_valid, classes, st
     for seed in range(n_seeds):
         fitted = clone(student or default_student()).set_params(
             word_vectors=vectors, random_state=seed).fit(transfer, targets)
+        if prior_ratio is not None:
+            fitted.shift_prior(prior_ratio)
         scores.append(float(np.mean(classes[fitted.predict_proba(X_valid).argmax(1)] == y_valid)))
     return scores, fitted
+
+
+def cached_samples_study(doc, add_arguments=None):
+    """The common start of the studies that reuse ``sample_count.py``'s cached fits: the
+    options of :func:`one_sample_study_arguments` and ``--n-generated`` (the cached fit's
+    sample count), the defaults fitted with it (:func:`fitted_defaults`, no baselines), and
+    the kept texts of its first 2,000 samples, the default's count.
+
+    Returns ``args, (X, y, X_valid, y_valid), clf, samples``.
+    """
+
+    def arguments(parser):
+        parser.add_argument("--n-generated", type=int, default=8000,
+                            help="samples of the cached fit (default 8000, sample_count.py's); "
+                            "the first 2,000 samples' kept texts are used")
+        if add_arguments is not None:
+            add_arguments(parser)
+
+    args = one_sample_study_arguments(doc, add_arguments=arguments)
+    data, clf = fitted_defaults(args, n_generated=args.n_generated, baselines={})
+    kept = list(clf.generated_texts_)
+    return args, data, clf, kept[: round(len(kept) * 2000 / args.n_generated)]
 
 
 def distillation_study(doc, add_arguments=None):

@@ -19,42 +19,28 @@ from pathlib import Path
 import numpy as np
 from _results import (  # benchmarks/_results.py
     append_row,
-    fitted_defaults,
-    one_sample_study_arguments,
+    cached_samples_study,
+    student_accuracies,
     transfer_set,
 )
-from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors
-from sklearn_gd._classifier import default_student, prior_ratio
+from sklearn_gd._classifier import prior_ratio
 
-
-def add_arguments(parser):
-    parser.add_argument("--n-generated", type=int, default=8000,
-                        help="samples of the cached fit (default 8000, sample_count.py's); "
-                        "the first 2,000 samples' kept texts are used")
-    parser.add_argument("--temperatures", type=float, nargs="+", default=[0.5, 1.0, 2.0])
-
-
-args = one_sample_study_arguments(__doc__, add_arguments=add_arguments)
-(X, y, X_valid, y_valid), clf = fitted_defaults(args, n_generated=args.n_generated,
-                                                baselines={})
-classes, kept = clf.classes_, list(clf.generated_texts_)
-clf.generated_texts_ = kept[: round(len(kept) * 2000 / args.n_generated)]
-texts = clf.generated_texts_ + list(X)
+args, (X, y, X_valid, y_valid), clf, samples = cached_samples_study(
+    __doc__, add_arguments=lambda parser: parser.add_argument(
+        "--temperatures", type=float, nargs="+", default=[0.5, 1.0, 2.0]))
+classes = clf.classes_
+clf.generated_texts_ = samples  # transfer_set reads the samples from here
+texts = samples + list(X)
 proba = clf.teacher_.predict_proba(texts)  # once for every temperature
 vectors = EncoderWordVectors(clf.teacher_)
 y_index = np.searchsorted(classes, y)
 for temperature in args.temperatures:
     clf.temperature = temperature  # transfer_set softens with it, as fit does
     _, targets = transfer_set(clf, X, y, proba=lambda _: proba.copy())
-    ratio = prior_ratio(targets, y_index, len(classes))
-    scores = []
-    for seed in range(3):
-        student = clone(default_student()).set_params(word_vectors=vectors, random_state=seed)
-        student.fit(texts, targets).shift_prior(ratio)
-        scores.append(float(np.mean(classes[student.predict_proba(X_valid).argmax(1)]
-                                    == y_valid)))
+    scores, _ = student_accuracies(texts, targets, vectors, X_valid, y_valid, classes,
+                                   prior_ratio=prior_ratio(targets, y_index, len(classes)))
     append_row(Path(args.out) / "distillation_temperature.csv", {
         "dataset": args.dataset, "k": args.k, "seed": args.seed,
         "validation": args.validation, "n_generated": args.n_generated,

@@ -23,29 +23,20 @@ from pathlib import Path
 import numpy as np
 from _results import (  # benchmarks/_results.py
     append_row,
-    fitted_defaults,
-    one_sample_study_arguments,
+    cached_samples_study,
+    student_accuracies,
     transfer_set,
 )
 from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors
-from sklearn_gd._classifier import default_student, prior_ratio
+from sklearn_gd._classifier import prior_ratio
 
-
-def add_arguments(parser):
-    parser.add_argument("--n-generated", type=int, default=8000,
-                        help="samples of the cached fit (default 8000, sample_count.py's); "
-                        "the first 2,000 samples' kept texts are used")
-    parser.add_argument("--members", type=int, default=3, help="teachers averaged")
-
-
-args = one_sample_study_arguments(__doc__, add_arguments=add_arguments)
-(X, y, X_valid, y_valid), clf = fitted_defaults(args, n_generated=args.n_generated,
-                                                baselines={})
-classes, kept = clf.classes_, list(clf.generated_texts_)
-n_kept = round(len(kept) * 2000 / args.n_generated)
-texts = kept[:n_kept] + list(X)
+args, (X, y, X_valid, y_valid), clf, samples = cached_samples_study(
+    __doc__, add_arguments=lambda parser: parser.add_argument(
+        "--members", type=int, default=3, help="teachers averaged"))
+classes = clf.classes_
+texts = samples + list(X)
 y_index = np.searchsorted(classes, y)
 
 teachers, seconds = [clf.teacher_], []  # the first one may come from the cache
@@ -75,15 +66,11 @@ readings = [(f"teacher {i} (its vectors)", teacher.predict_proba, teacher)
             for i, teacher in enumerate(teachers)]
 readings.append(("mean of the teachers (teacher 0's vectors)", mean_proba, teachers[0]))
 for targets_from, proba, vectors_from in readings:
-    clf.generated_texts_ = kept[:n_kept]  # transfer_set reads the samples from here
+    clf.generated_texts_ = samples  # transfer_set reads the samples from here
     _, targets = transfer_set(clf, X, y, proba=proba)
-    ratio = prior_ratio(targets, y_index, len(classes))
-    vectors = EncoderWordVectors(vectors_from)
-    scores = []
-    for seed in range(3):
-        student = clone(default_student()).set_params(word_vectors=vectors, random_state=seed)
-        student.fit(texts, targets).shift_prior(ratio)
-        scores.append(accuracy(student.predict_proba(X_valid)))
+    scores, _ = student_accuracies(texts, targets, EncoderWordVectors(vectors_from), X_valid,
+                                   y_valid, classes,
+                                   prior_ratio=prior_ratio(targets, y_index, len(classes)))
     append_row(Path(args.out) / "teacher_ensemble.csv", {
         "dataset": args.dataset, "k": args.k, "seed": args.seed,
         "validation": args.validation, "members": args.members, "targets": targets_from,
