@@ -8,8 +8,8 @@ It prints the accuracy on the fixed 2,000-text evaluation subset of the official
 for the distilled student, the teacher, the same student trained on the labels only, and
 TF-IDF + LogisticRegression, with the student's size and the wall time of every stage.
 
-Run it with ``python examples/ag_news_benchmark.py`` (9 to 14 minutes on 2 CPU cores with
-native bfloat16, 18 on AVX2-only ones);
+Run it with ``python examples/ag_news_benchmark.py`` (5 to 14 minutes on 2 CPU cores with
+native bfloat16, about 14 on AVX2-only ones);
 ``--data-dir ../shared/data`` reads a full copy of the data instead of the shipped sample.
 """
 
