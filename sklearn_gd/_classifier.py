@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, InvalidParameterError
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from ._persistence import read_config, write_config
+from ._persistence import config_text, read_config, write_config
 from ._utils import (
     TextClassifierMixin,
     check_labels,
@@ -163,6 +163,10 @@ class SharedWordsVotingClassifier(VotingClassifier):
             model.predict_proba(X, words=words) if student and words is not None
             else model.predict_proba(X)
             for model, student in zip(self.estimators_, students, strict=True)])
+
+
+def _is_empty_list(X):
+    return (isinstance(X, (list, tuple)) or getattr(X, "ndim", None) == 1) and len(X) == 0
 
 
 def _is_classifier(model):
@@ -717,10 +721,12 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         """
         self._validate_params()
         texts = check_texts(X, require_words=True)
-        unlabeled = [] if X_unlabeled is None else check_texts(X_unlabeled, "X_unlabeled")
+        # An empty list of unlabeled texts is none at all.
+        unlabeled = ([] if X_unlabeled is None or _is_empty_list(X_unlabeled)
+                     else check_texts(X_unlabeled, "X_unlabeled"))
         classes, y_encoded = check_labels(y, len(texts))
         teacher, generator, student, seed = self._components()
-        baselines = self._baselines(seed)
+        baselines = self._baselines(seed, texts)
         self._check_components(teacher, generator, student, classes, texts, y_encoded)
         memory = check_memory(self.memory)
         # Fitted attributes are collected here and set only at the end.
@@ -926,9 +932,20 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             return students
         return list(baselines)
 
-    def _baselines(self, seed):
+    def _baselines(self, seed, texts):
         if self.baselines is None:
-            return default_baselines(seed)
+            baselines = default_baselines(seed)
+            # TF-IDF reads words of two or more letters or digits: texts of emoji or
+            # punctuation alone give it nothing to fit (the students read those marks).
+            read = baselines["tfidf_lr"].steps[0][1].build_analyzer()
+            if not any(read(text) for text in texts):
+                del baselines["tfidf_lr"]
+                warnings.warn(
+                    "No labeled text holds a word that TF-IDF reads (two or more letters or "
+                    "digits), so the guard leaves the TF-IDF + LR baseline out.",
+                    DistillationWarning, stacklevel=3,
+                )
+            return baselines
         # Names the guard's scores use, and ones VotingClassifier (the average) refuses.
         reserved = {"distilled", BASELINE_AVERAGE, *VotingClassifier([]).get_params()}
         for name, baseline in self.baselines.items():
@@ -1029,10 +1046,12 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                 "safe save; use joblib.dump for it, and load the file only where you trust it."
             )
         folder = Path(folder)
-        self.student_.save(folder / "student")
         ratio = getattr(self, "prior_ratio_", None)
-        write_config(folder, "sklearn_gd.GenerationDistillationClassifier", self.classes_,
-                     selected=self.selected_, prior_ratio=None if ratio is None else ratio.tolist())
+        config = config_text("sklearn_gd.GenerationDistillationClassifier", self.classes_,
+                             selected=self.selected_,
+                             prior_ratio=None if ratio is None else ratio.tolist())
+        self.student_.save(folder / "student")
+        write_config(folder, config)
         return str(folder)
 
     @classmethod

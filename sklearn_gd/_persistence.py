@@ -6,17 +6,36 @@ from pathlib import Path
 import numpy as np
 
 
-def write_config(folder, kind, classes, **fields):
-    """Write ``config.json`` into ``folder``: the object's kind, its classes, ``fields``."""
-    if classes.dtype.kind not in "biufU":
+def config_text(kind, classes, **fields):
+    """The text of ``config.json``: the object's kind, its classes and ``fields``.
+
+    Called before anything is written, so that labels or parameters that JSON cannot hold
+    raise here and leave no half-written folder behind.
+    """
+    # Labels from pandas or object arrays are Python or numpy scalars: plain values in JSON.
+    labels = [_plain(label) if isinstance(label, np.generic) else label
+              for label in classes.tolist()]
+    if not all(isinstance(label, (str, int, float, bool)) for label in labels):
         raise TypeError(
             f"Labels of type {classes.dtype} cannot be saved as JSON; use strings, integers, "
             "floats or booleans as labels (or joblib, for trusted files)."
         )
     # The dtype is kept so that the labels load as the same type.
-    config = {"format": kind, "version": 1, "classes": classes.tolist(),
+    config = {"format": kind, "version": 1, "classes": labels,
               "classes_dtype": classes.dtype.str, **fields}
-    (Path(folder) / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return json.dumps(config, indent=2, default=_plain)
+
+
+def write_config(folder, text):
+    """Write ``text`` (from :func:`config_text`) as ``config.json`` into ``folder``."""
+    (Path(folder) / "config.json").write_text(text, encoding="utf-8")
+
+
+def _plain(value):
+    """numpy scalars and arrays (``np.arange`` grids in a search) as plain JSON values."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} {value!r} cannot be saved as JSON.")
 
 
 def read_config(folder, kind):

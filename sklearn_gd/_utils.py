@@ -101,8 +101,10 @@ def check_labels(y, n_samples, name="y"):
     _check_ordered(y, name)
     if isinstance(y, (list, tuple)):
         # numpy would silently turn [1, "a"] into strings: the labels would change type.
-        kinds = {type(label) for label in y if label is not None}
-        if any(issubclass(kind, str) for kind in kinds) and len(kinds) > 1:
+        # numpy's str_ is a str: labels read partly from an array are still one type.
+        kinds = {str if isinstance(label, str) else type(label) for label in y
+                 if label is not None}
+        if str in kinds and len(kinds) > 1:
             raise ValueError(
                 f"{name} mixes label types ({', '.join(sorted(k.__name__ for k in kinds))}), "
                 f"which cannot be sorted into classes. Convert them to one type, e.g. "

@@ -358,13 +358,17 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                 raise ValueError("conditional=True needs the labels: call fit(X, y).")
             labels = np.asarray(y)
             self.labels_ = check_labels(y, len(texts))[0]
-            texts = [self._prefix(label) + text for label, text in zip(labels, texts, strict=True)]
-        prefix_words = 1 if self.conditional else 0  # the label prefix is one word
+        prefixes = ([self._prefix(label) for label in labels] if self.conditional
+                    else [""] * len(texts))
+        # A label may hold several words: the opening is its prefix, then the text's words.
         self.openings_ = [
-            " ".join(text.split()[: prefix_words + self.prompt_words]) for text in texts
+            (prefix + " ".join(text.split()[: self.prompt_words])).strip()
+            for prefix, text in zip(prefixes, texts, strict=True)
         ]
-        context_words = prefix_words + self.max_new_tokens * 3 // 4
-        self.contexts_ = [" ".join(text.split()[:context_words]) for text in texts]
+        context_words = self.max_new_tokens * 3 // 4
+        self.contexts_ = [prefix + " ".join(text.split()[:context_words])
+                          for prefix, text in zip(prefixes, texts, strict=True)]
+        texts = [prefix + text for prefix, text in zip(prefixes, texts, strict=True)]
         # In-context examples share the label of the opening they precede.
         self.opening_labels_ = labels if self.conditional else np.zeros(len(texts))
         device = resolve_device(self.device)
@@ -420,7 +424,8 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         return self
 
     def _prefix(self, label):
-        return f"[{label}] "
+        # One line, single spaces: as the prefix reads back from a sample's decoded words.
+        return f"[{' '.join(str(label).split())}] "
 
     def _pack(self, texts, rng):
         """Token ids of all texts, each ended by EOS, cut into full blocks of max_length;

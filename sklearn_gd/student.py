@@ -2,6 +2,7 @@
 
 import copy
 import json
+import math
 import re
 from collections import Counter
 from itertools import chain, islice
@@ -21,7 +22,7 @@ from skorch.callbacks import EarlyStopping, ProgressBar
 from skorch.dataset import ValidSplit
 from torch import nn
 
-from ._persistence import read_config, write_config
+from ._persistence import config_text, read_config, write_config
 from ._utils import (
     TextClassifierMixin,
     check_labels,
@@ -409,6 +410,13 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
         folder : str
         """
         check_is_fitted(self)
+        params = self.get_params()
+        if not isinstance(params["random_state"], (int, np.integer, type(None))):
+            params["random_state"] = None  # a RandomState instance does not go into JSON
+        if not isinstance(params["word_vectors"], (str, type(None))):
+            params["word_vectors"] = None  # the vectors are in the weights; the encoder is not
+        params["word_scores"] = self._uses_word_scores()  # "auto" read word_vectors
+        config = config_text("sklearn_gd.StudentClassifier", self.classes_, params=params)
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         tensors = {f"module.{name}": value.detach().cpu().contiguous()
@@ -417,13 +425,7 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
             tensors["idf"] = torch.as_tensor(self.idf_)
         save_file(tensors, folder / "model.safetensors")
         (folder / "vocabulary.json").write_text(json.dumps(self.vocabulary_), encoding="utf-8")
-        params = self.get_params()
-        if not isinstance(params["random_state"], (int, type(None))):
-            params["random_state"] = None  # a RandomState instance does not go into JSON
-        if not isinstance(params["word_vectors"], (str, type(None))):
-            params["word_vectors"] = None  # the vectors are in the weights; the encoder is not
-        params["word_scores"] = self._uses_word_scores()  # "auto" read word_vectors
-        write_config(folder, "sklearn_gd.StudentClassifier", self.classes_, params=params)
+        write_config(folder, config)
         return str(folder)
 
     @classmethod
@@ -463,8 +465,14 @@ class StudentClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
     def _validation_split(self, targets, seed):
         if not self.early_stopping:
             return None
-        return ValidSplit(self.validation_fraction, stratified=targets.ndim == 1,
-                          random_state=seed)
+        stratified = targets.ndim == 1
+        if stratified:  # labels: hold out every class, where there are enough texts for it
+            counts = np.bincount(targets)
+            counts = counts[counts > 0]
+            n_valid = math.ceil(self.validation_fraction * len(targets))
+            stratified = (counts.min() >= 2
+                          and len(counts) <= n_valid <= len(targets) - len(counts))
+        return ValidSplit(self.validation_fraction, stratified=stratified, random_state=seed)
 
     def _callbacks(self):
         callbacks = [ProgressBar()] if self.verbose >= 2 else []

@@ -373,3 +373,19 @@ def test_samples_end_at_a_line_break_where_no_training_text_holds_one(tiny_model
     assert forced.fit(with_breaks, y).cut_at_line_break_
     with pytest.raises(ValueError, match="cut_at_line_break"):
         CausalLMGenerator(tiny_models["causal_lm"], cut_at_line_break="yes").fit(X, y)
+
+
+def test_labels_of_several_words_keep_their_prefix_whole(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    # Labels with spaces, a line break and a tab: each prefix is one line, single-spaced.
+    names = {"sports": "team  sports", "tech": "high\ntech", "money": "big\tmoney"}
+    labels = [names[label] for label in y]
+    generator = CausalLMGenerator(tiny_models["causal_lm"], conditional=True, epochs=1,
+                                  max_length=32, max_new_tokens=5, prompt_words=2).fit(X, labels)
+    for opening, text, label in zip(generator.openings_, X, y, strict=True):
+        prefix = {"sports": "[team sports]", "tech": "[high tech]", "money": "[big money]"}
+        # The prefix, then the text's own first two words (none of them is lost to it).
+        assert opening == f"{prefix[label]} {' '.join(text.split()[:2])}"
+    assert generator._strip_prefix("[high tech] New chip out") == "New chip out"
+    for text in generator.generate(12, random_state=0):
+        assert not text.startswith("["), text  # the label never leaks into a sample

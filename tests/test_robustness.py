@@ -660,3 +660,63 @@ def test_guard_leaves_out_samples_prompted_from_the_held_out_fold():
                                        sources=sources)
     assert leaky["distilled"] > 0.9  # the copies gave the fold away
     assert honest["distilled"] < 0.75
+
+
+@pytest.mark.parametrize("labels", ["object array", "numpy ints"])
+def test_safe_save_takes_labels_and_parameters_from_numpy(topic_data, tmp_path, labels):
+    X, y, X_test, _ = topic_data
+    if labels == "object array":  # as a pandas column of strings holds them
+        y = np.array(y, dtype=object)
+    else:
+        y = np.unique(y, return_inverse=True)[1].astype(np.int64)
+    # A grid built with np.arange gives numpy scalars as parameters.
+    clf = cheap(student=StudentClassifier(epochs=np.int64(3), embedding_dim=np.int64(8),
+                                          random_state=np.int64(0))).fit(X, y)
+    clf.save(tmp_path / "model")
+    loaded = GenerationDistillationClassifier.load(tmp_path / "model")
+    np.testing.assert_array_equal(loaded.predict(X_test), clf.predict(X_test))
+    assert loaded.student_.get_params()["embedding_dim"] == 8
+
+
+def test_safe_save_refuses_unsaveable_labels_before_writing(topic_data, tmp_path):
+    X, y = topic_data[:2]
+    clf = cheap().fit(X, y)
+    clf.classes_ = np.empty(3, dtype=object)
+    clf.classes_[:] = [("a", 1), ("b", 2), ("c", 3)]  # tuples: JSON cannot keep them
+    with pytest.raises(TypeError, match="cannot be saved as JSON"):
+        clf.save(tmp_path / "model")
+    assert not (tmp_path / "model").exists()  # nothing half-written
+
+
+def test_labels_mixing_numpy_and_python_strings_are_one_type(topic_data):
+    X, y = topic_data[:2]
+    mixed = list(np.array(y[:12])) + list(y[12:])  # np.str_, then str
+    clf = cheap().fit(X, mixed)
+    assert list(clf.classes_) == sorted(set(y))
+
+
+def test_texts_tfidf_cannot_read_drop_its_baseline_before_training(topic_data):
+    X, y = topic_data[:2]
+    faces = {"sports": "⚽ !", "tech": "💻 ?", "money": "💰 ."}
+    emoji = [faces[label] * (1 + i % 3) for i, label in enumerate(y)]
+    # A teacher that reads characters, emoji included.
+    teacher = make_pipeline(TfidfVectorizer(analyzer="char"), LogisticRegression(C=10))
+    clf = cheap(baselines=None, teacher=teacher)
+    with pytest.warns(DistillationWarning, match="leaves the TF-IDF"):
+        clf.fit(emoji, y)
+    assert "tfidf_lr" not in clf.selection_scores_
+    assert {"labels_only", "distilled"} <= set(clf.selection_scores_)
+
+
+def test_empty_unlabeled_texts_are_none(topic_data):
+    X, y, X_test, _ = topic_data
+    np.testing.assert_array_equal(cheap().fit(X, y, X_unlabeled=[]).predict(X_test),
+                                  cheap().fit(X, y).predict(X_test))
+
+
+@pytest.mark.parametrize("labels", ["18 texts, 3 classes", "a class of one text"])
+def test_student_early_stopping_on_few_hard_labels(topic_data, labels):
+    X, y = topic_data[:2]
+    X, y = (X[:18], y[:18]) if labels.startswith("18") else (X[:30] + X[30:31], y[:30] + ["other"])
+    student = StudentClassifier(epochs=3, early_stopping=True, random_state=0).fit(X, y)
+    assert set(student.predict(X)) <= set(y)
