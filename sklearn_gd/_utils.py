@@ -87,6 +87,12 @@ def _check_encodable(texts, name):
                 ) from None
 
 
+def _is_missing(label):
+    """None, NaN, or pandas' NA (checked by name: pandas is not a dependency)."""
+    return (label is None or type(label).__name__ == "NAType"
+            or (isinstance(label, (float, np.floating)) and np.isnan(label)))
+
+
 def check_labels(y, n_samples, name="y"):
     """Check class labels for ``n_samples`` texts; return ``(classes, encoded)``.
 
@@ -103,7 +109,7 @@ def check_labels(y, n_samples, name="y"):
         # numpy would silently turn [1, "a"] into strings: the labels would change type.
         # numpy's str_ is a str: labels read partly from an array are still one type.
         kinds = {str if isinstance(label, str) else type(label) for label in y
-                 if label is not None}
+                 if not _is_missing(label)}
         if str in kinds and len(kinds) > 1:
             raise ValueError(
                 f"{name} mixes label types ({', '.join(sorted(k.__name__ for k in kinds))}), "
@@ -118,11 +124,10 @@ def check_labels(y, n_samples, name="y"):
         raise ValueError(f"{name} must be 1-D with one label per text, got shape {y.shape}.")
     if len(y) != n_samples:
         raise ValueError(f"X has {n_samples} texts but {name} has {len(y)} labels.")
-    missing = [i for i, label in enumerate(y) if label is None or
-               (isinstance(label, (float, np.floating)) and np.isnan(label))]
+    missing = [i for i, label in enumerate(y) if _is_missing(label)]
     if missing:
         raise ValueError(
-            f"{name} has {len(missing)} missing labels (None or NaN), first at position "
+            f"{name} has {len(missing)} missing labels (None, NaN or NA), first at position "
             f"{missing[0]}. Drop those texts or fill in their labels."
         )
     kind = type_of_target(y)

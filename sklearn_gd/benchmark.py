@@ -76,17 +76,38 @@ def read_labeled_csv(path, text_column="text", label_column="label"):
     if not path.is_file():
         raise BenchmarkDataError(f"no such file: {path}")
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as file:
-        reader = csv.DictReader(file)
-        columns = reader.fieldnames or []
-        for column in (text_column, label_column):
-            if column not in columns:
-                raise BenchmarkDataError(
-                    f"{path} has no column {column!r}; columns available: "
-                    f"{', '.join(columns) or '(none: empty file)'}. Set --text-column and "
-                    "--label-column."
-                )
-        rows = [(row[text_column], row[label_column]) for row in reader]
+    # utf-8-sig: files saved as "CSV UTF-8" by spreadsheets start with a byte-order mark.
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as file:
+            reader = csv.DictReader(file)
+            columns = reader.fieldnames or []
+            for column in (text_column, label_column):
+                if column not in columns:
+                    raise BenchmarkDataError(
+                        f"{path} has no column {column!r}; columns available: "
+                        f"{', '.join(columns) or '(none: empty file)'}. Set --text-column and "
+                        "--label-column."
+                    )
+            rows = []
+            for row in reader:
+                # DictReader puts missing fields as None, and extra ones under the key None.
+                if None in row or row[text_column] is None or row[label_column] is None:
+                    raise BenchmarkDataError(
+                        f"line {reader.line_num} of {path} does not have the header's "
+                        f"{len(columns)} fields: put texts that hold commas in quotes "
+                        "(\"...\"), or fix that row."
+                    )
+                if not row[label_column].strip():
+                    raise BenchmarkDataError(
+                        f"line {reader.line_num} of {path} has an empty label; fill it in or "
+                        "drop that row."
+                    )
+                rows.append((row[text_column], row[label_column]))
+    except UnicodeDecodeError as error:
+        raise BenchmarkDataError(
+            f"{path} is not UTF-8 text ({error.reason} at byte {error.start}); save it as "
+            "UTF-8, e.g. pandas.read_csv(path, encoding='latin-1').to_csv(new_path)."
+        ) from None
     return [text for text, _ in rows], [label for _, label in rows]
 
 
@@ -105,7 +126,7 @@ def draw_labeled_sample(labels, k, seed):
         positions = np.flatnonzero(labels == label)
         if len(positions) < k:
             raise BenchmarkDataError(
-                f"class {label!r} has only {len(positions)} rows in the training pool, "
+                f"class {str(label)!r} has only {len(positions)} rows in the training pool, "
                 f"fewer than K={k}; lower --k or add data."
             )
         rows.extend(rng.choice(positions, k, replace=False).tolist())
@@ -326,6 +347,9 @@ def load_data(train, *, test=None, test_size=0.2, splits=None, text_column="text
         The parsed ``splits.json``; its ``eval_test_rows`` are already applied to the test set.
     """
     X_pool, y_pool = read_labeled_csv(train, text_column, label_column)
+    if len(set(y_pool)) < 2:
+        raise BenchmarkDataError(f"{train} holds {len(set(y_pool))} class; a classifier needs "
+                                 "at least 2.")
     if splits is not None:
         if test is None:
             raise BenchmarkDataError("--splits needs --test: its eval_test_rows are positions "
@@ -345,6 +369,13 @@ def load_data(train, *, test=None, test_size=0.2, splits=None, text_column="text
             rows = splits["eval_test_rows"]
             _check_positions(splits_path, "eval_test_rows", len(X_test), rows)
             X_test, y_test = [X_test[i] for i in rows], [y_test[i] for i in rows]
+        unseen = sorted(set(y_test) - set(y_pool))
+        if unseen:  # no system can predict them: every such test text counts as an error
+            warnings.warn(
+                f"{sum(label in unseen for label in y_test)} test texts have labels that "
+                f"--train never has ({', '.join(map(repr, unseen[:5]))}); every system gets "
+                "them wrong.", stacklevel=2,
+            )
         return X_pool, y_pool, X_test, y_test, splits
     try:  # a fixed seed, so that every invocation tests on the same texts
         X_pool, X_test, y_pool, y_test = train_test_split(
@@ -417,6 +448,12 @@ def run_benchmark(train, *, test=None, test_size=0.2, splits=None, text_column="
     if unknown:
         raise BenchmarkDataError(f"unknown systems {unknown}; choose from {list(SYSTEMS)}.")
     n_generated = DEFAULT_N_GENERATED if n_generated is None else n_generated
+    # The baselines cross-validate on the labeled sample: two texts per class at least.
+    for option, values, lowest in [("--k", k, 2), ("--seeds", seeds, 0),
+                                   ("--n-generated", [n_generated], 0)]:
+        if not values or min(values) < lowest:
+            raise BenchmarkDataError(f"{option} takes numbers of at least {lowest}; got "
+                                     f"{list(values)}.")
     name = name or default_name(train)
     X_all, y_all, X_test, y_test, split_rows = load_data(
         train, test=test, test_size=test_size, splits=splits, text_column=text_column,

@@ -137,6 +137,48 @@ def test_missing_column_names_the_columns_available(tmp_path, capsys):
     assert "no column 'category'; columns available: body, topic" in capsys.readouterr().err
 
 
+def test_csv_from_a_spreadsheet_with_a_byte_order_mark_reads(tmp_path):
+    texts, labels = make_texts(5, seed=0)
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + write_csv(tmp_path / "plain.csv", texts,
+                                                      labels).read_bytes())
+    rows = run_benchmark(path, k=[2], systems=["tfidf_lr"], output_dir=tmp_path / "out")
+    assert rows[0]["n_train"] == 6
+
+
+@pytest.mark.parametrize("content, message", [
+    ("text,label\nA fine match,sports\nNo label here\n", "line 3 .* header's 2 fields"),
+    ("text,label\nhello, world,sports\n", "line 2 .* put texts that hold commas in quotes"),
+    ("text,label\nA fine match,sports\nA new chip, \n", "line 3 .* has an empty label"),
+    ("text,label\nUne r\u00e9ussite,sports\n", "is not UTF-8 text"),
+    ("text,label\nA match,sports\nA cup,sports\nA goal,sports\n", "holds 1 class"),
+])
+def test_bad_rows_of_a_csv_are_named(tmp_path, capsys, content, message):
+    path = tmp_path / "data.csv"
+    path.write_bytes(content.encode("latin-1" if "UTF-8" in message else "utf-8"))
+    with pytest.raises(BenchmarkDataError, match=message):
+        run_benchmark(path, k=[2], systems=["tfidf_lr"], output_dir=tmp_path)
+
+
+@pytest.mark.parametrize("option, value", [("--k", "1"), ("--seeds", "-1"),
+                                           ("--n-generated", "-5")])
+def test_out_of_range_options_are_usage_errors(train_csv, tmp_path, capsys, option, value):
+    args = ["--train", str(train_csv), "--output-dir", str(tmp_path), "--k", "2", option, value]
+    with pytest.raises(SystemExit):
+        main(args)
+    assert f"{option} takes numbers of at least" in capsys.readouterr().err
+    assert not (tmp_path / "results.csv").exists()
+
+
+def test_test_labels_never_in_train_are_announced(tmp_path):
+    train = write_csv(tmp_path / "train.csv", *make_texts(4, seed=0))
+    texts, labels = make_texts(2, seed=1)
+    test = write_csv(tmp_path / "test.csv", texts + ["Rain all week"], labels + ["weather"])
+    with pytest.warns(UserWarning, match="1 test texts have labels that --train never has "
+                                         "\\('weather'\\)"):
+        run_benchmark(train, test=test, k=[2], systems=["tfidf_lr"], output_dir=tmp_path)
+
+
 @pytest.mark.parametrize("argv, expected", [
     (["install", "--dry-run"], "pip install --no-deps"),
     (["benchmark", "--help"], "python -m sklearn_gd benchmark"),

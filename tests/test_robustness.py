@@ -720,3 +720,20 @@ def test_student_early_stopping_on_few_hard_labels(topic_data, labels):
     X, y = (X[:18], y[:18]) if labels.startswith("18") else (X[:30] + X[30:31], y[:30] + ["other"])
     student = StudentClassifier(epochs=3, early_stopping=True, random_state=0).fit(X, y)
     assert set(student.predict(X)) <= set(y)
+
+
+class NAType:
+    """Stands for pandas' NA (pandas is not a dependency): no truth value, like pd.NA."""
+
+    def __bool__(self):
+        raise TypeError("boolean value of NA is ambiguous")
+
+
+@pytest.mark.parametrize("container", ["list", "object array"])
+def test_pandas_na_labels_are_missing_labels(topic_data, container):
+    X, y = topic_data[:2]
+    y = list(y)
+    y[3] = NAType()
+    y = y if container == "list" else np.array(y, dtype=object)  # as a Series gives it
+    with pytest.raises(ValueError, match="1 missing labels .* first at position 3"):
+        cheap().fit(X, y)
