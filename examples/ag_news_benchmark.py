@@ -8,8 +8,9 @@ It prints the accuracy on the fixed 2,000-text evaluation subset of the official
 for the distilled student, the teacher, the same student trained on the labels only, and
 TF-IDF + LogisticRegression, with the student's size and the wall time of every stage.
 
-Run it with ``python examples/ag_news_benchmark.py`` (its fit took 277 s on 2 CPU cores
-with native bfloat16, 800 s on 2 AVX2-only ones, where the whole run took 13.9 minutes);
+Run it with ``python examples/ag_news_benchmark.py`` (its fit took 685 s on 2 AVX2-only
+CPU cores, where the whole run took 12 minutes; 277 s with the previous version on 2
+cores with native bfloat16);
 ``--data-dir ../shared/data`` reads a full copy of the data instead of the shipped sample.
 """
 

@@ -170,6 +170,18 @@ def resolve_device(device):
     return str(device)
 
 
+def adamw(device):
+    """skorch's options for an AdamW optimizer on ``device``: the fused implementation
+    where torch has it (CPU and CUDA, torch >= 2.4). The loop implementation passes over
+    all weights several times a step: 0.11 s a step for MiniLM-L6 on 2 AVX2 cores, about
+    a tenth of its finetuning time, against 0.02 s fused."""
+    try:  # torch checks the device when the optimizer is made
+        torch.optim.AdamW([torch.zeros(1, device=device, requires_grad=True)], fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return {"optimizer": torch.optim.AdamW}
+    return {"optimizer": torch.optim.AdamW, "optimizer__fused": True}
+
+
 def resolve_dtype(dtype, device):
     """The torch compute dtype for ``dtype`` ("auto", "float32" or "bfloat16") on ``device``.
 

@@ -17,6 +17,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from ._utils import (
     TextEstimatorMixin,
+    adamw,
     autocast,
     check_labels,
     check_texts,
@@ -398,7 +399,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
                                         device),
             module__trust_remote_code=self.trust_remote_code,
             criterion=NextTokenLoss,
-            optimizer=torch.optim.AdamW,
+            **adamw(device),
             lr=self.learning_rate,
             max_epochs=self.epochs,
             batch_size=self.batch_size,

@@ -18,6 +18,7 @@ from skorch import NeuralNet
 from transformers import AutoModel
 
 from ._utils import (
+    adamw,
     autocast,
     quiet_transformers,
     resolve_dtype,
@@ -171,7 +172,7 @@ class SetFitClassifier(TransformerClassifier):
             module__dtype=resolve_dtype(self.dtype, device),
             module__trust_remote_code=self.trust_remote_code,
             criterion=torch.nn.MSELoss,
-            optimizer=torch.optim.AdamW,
+            **adamw(device),
             optimizer__weight_decay=self.weight_decay,
             lr=self.learning_rate,
             max_epochs=1,

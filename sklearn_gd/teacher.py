@@ -18,6 +18,7 @@ from transformers import (
 
 from ._utils import (
     TextClassifierMixin,
+    adamw,
     autocast,
     check_labels,
     check_texts,
@@ -37,6 +38,43 @@ __all__ = ["TransformerClassifier"]
 # (sentiment half 0.573); 8 epochs: 0.793, 11: 0.815. At AG News K=100 (400 texts), 8
 # epochs instead of 6 gave the same 0.8715.
 MIN_AUTO_EPOCHS = 8
+
+
+class LengthGroupedSampler(torch.utils.data.Sampler):
+    """Training order in batches of texts of similar length, so that less padding is
+    computed (each batch is cut to its longest text).
+
+    Each epoch shuffles the texts, sorts each run of them by length, cuts the runs into
+    batches and shuffles the batches (a short last batch stays last, where the data loader
+    cuts it). A run holds ``group`` batches' worth of texts, and at most half of them, so
+    that which texts share a batch still changes from epoch to epoch (32 texts sorted
+    whole would give the same two batches in every epoch). At AG News K=100 a random batch
+    of 16 texts is padded to 1.75 times their tokens, a grouped one to 1.24.
+    """
+
+    def __init__(self, lengths, batch_size, group=8):
+        super().__init__()
+        self.lengths = np.asarray(lengths)
+        self.batch_size = batch_size
+        self.group = group
+
+    def __len__(self):
+        return len(self.lengths)
+
+    def __iter__(self):
+        # Drawn from torch's generator, as a shuffling data loader does: seeded by fit.
+        order = torch.randperm(len(self.lengths)).numpy()
+        n_batches = len(self.lengths) // self.batch_size
+        run = self.batch_size * max(1, min(self.group, n_batches // 2))
+        batches = []
+        for start in range(0, len(order), run):
+            texts = order[start : start + run]
+            texts = texts[np.argsort(-self.lengths[texts], kind="stable")]
+            batches += [texts[i : i + self.batch_size]
+                        for i in range(0, len(texts), self.batch_size)]
+        last = [batches.pop()] if len(batches[-1]) < self.batch_size else []
+        shuffled = [batches[i] for i in torch.randperm(len(batches)).tolist()] + last
+        return iter(np.concatenate(shuffled).tolist())
 
 
 class SequenceClassificationModule(torch.nn.Module):
@@ -68,7 +106,9 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
 
     Any Hugging Face model that ``AutoModelForSequenceClassification`` can load works: a
     Hub id or a local folder. A fresh classification head is put on top and the whole
-    network is finetuned with AdamW and a linear warm-up/decay schedule, through skorch.
+    network is finetuned with AdamW (fused where torch has it) and a linear warm-up/decay
+    schedule, through skorch, on batches of texts of similar length
+    (``sklearn_gd.teacher.LengthGroupedSampler``: less padding is computed).
 
     Parameters
     ----------
@@ -196,6 +236,7 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
             self.epochs_ = max(1, min(epochs, self.max_steps // steps_per_epoch))
         steps = self.epochs_ * steps_per_epoch
         callbacks = self._schedule(steps)
+        encoded = self._encode(texts)
         self.net_ = NeuralNetClassifier(
             SequenceClassificationModule,
             module__path=self.model_path_,
@@ -203,12 +244,14 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
             module__dtype=resolve_dtype(self.dtype, device),
             module__trust_remote_code=self.trust_remote_code,
             criterion=torch.nn.CrossEntropyLoss,
-            optimizer=torch.optim.AdamW,
+            **adamw(device),
             optimizer__weight_decay=self.weight_decay,
             lr=self.learning_rate,
             max_epochs=self.epochs_,
             batch_size=self.batch_size,
-            iterator_train__shuffle=True,
+            iterator_train__sampler=LengthGroupedSampler(
+                encoded["attention_mask"].sum(axis=1), self.batch_size
+            ),
             iterator_valid__batch_size=4 * self.batch_size,
             train_split=None,
             callbacks=callbacks,
@@ -217,7 +260,7 @@ class TransformerClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator)
             verbose=int(self.verbose >= 1),
         )
         with torch_seed(seed_from(self.random_state)), quiet_transformers(self.verbose):
-            self.net_.fit(self._encode(texts), y_encoded.astype(np.int64))
+            self.net_.fit(encoded, y_encoded.astype(np.int64))
         return self
 
     def _start_fit(self, X, y):

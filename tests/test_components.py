@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 
 from sklearn_gd import (
@@ -13,6 +14,7 @@ from sklearn_gd import (
 from sklearn_gd.datasets import load_dataset
 from sklearn_gd.filtering import filter_generated
 from sklearn_gd.setfit import sample_pairs
+from sklearn_gd.teacher import LengthGroupedSampler
 
 
 def accuracy(clf, X, y):
@@ -64,6 +66,45 @@ def test_transformer_classifier_is_reproducible(tiny_models, topic_data):
     first = clone(clf).fit(X, y).predict_proba(X_test)
     second = clone(clf).fit(X, y).predict_proba(X_test)
     np.testing.assert_allclose(first, second, atol=1e-6)
+
+
+def padded_tokens(order, lengths, batch_size):
+    """Tokens computed when each batch of ``order`` is cut to its longest text."""
+    return sum(lengths[order[i : i + batch_size]].max() * len(order[i : i + batch_size])
+               for i in range(0, len(order), batch_size))
+
+
+def test_length_grouped_batches_cover_every_text_once_with_less_padding():
+    lengths = np.random.default_rng(0).integers(5, 120, size=203)
+    sampler = LengthGroupedSampler(lengths, batch_size=16)
+    torch.manual_seed(0)
+    first, second = list(sampler), list(sampler)
+    assert sorted(first) == list(range(203)) and sorted(second) == list(range(203))
+    assert first != second  # a new order every epoch
+    torch.manual_seed(0)
+    assert list(sampler) == first  # drawn from torch's seeded generator
+    # Each batch the data loader cuts (16 in a row, the short one last) is a slice of a
+    # run sorted by length.
+    for start in range(0, 203, 16):
+        batch_lengths = lengths[first[start : start + 16]]
+        assert np.all(np.diff(batch_lengths) <= 0)
+    random = np.random.default_rng(1).permutation(203)
+    grouped_tokens = padded_tokens(np.array(first), lengths, 16)
+    assert grouped_tokens < 0.8 * padded_tokens(random, lengths, 16)
+    # Batches are not fixed: the texts batched together change between epochs.
+    batches = [frozenset(first[i : i + 16]) for i in range(0, 192, 16)]
+    assert batches != [frozenset(second[i : i + 16]) for i in range(0, 192, 16)]
+    # Nor on a small set, which sorted whole would give the same two batches every epoch.
+    small = LengthGroupedSampler(np.arange(32), batch_size=16)
+    assert len({frozenset(list(small)[:16]) for _ in range(5)}) > 1
+
+
+def test_transformer_classifier_trains_on_grouped_batches_with_fused_adamw(tiny_models,
+                                                                           topic_data):
+    X, y, _, _ = topic_data
+    clf = TransformerClassifier(tiny_models["encoder"], epochs=1, random_state=0).fit(X, y)
+    assert isinstance(clf.net_.iterator_train__sampler, LengthGroupedSampler)
+    assert clf.net_.optimizer_.defaults["fused"] is True  # torch 2.13 fuses AdamW on CPU
 
 
 def test_sample_pairs_are_half_same_class_and_never_self_pairs():
