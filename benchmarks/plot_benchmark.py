@@ -9,7 +9,8 @@ same dataset, K, seed and system) and writes, in ``--output-dir``:
 - ``gd_vs_samples.png``: GD student accuracy against the number of samples, where the
   results hold several (rows of runs with other ``--n-generated``).
 
-The first two use the rows with the classifier's default number of samples only.
+The first two use the rows with one number of samples only: ``--n-generated``, by default
+the one most ``gd`` rows ran with (the committed results ran the default of then, 2,000).
 
 Usage: ``python benchmarks/plot_benchmark.py benchmark_results/results.csv``. Needs
 matplotlib (``pip install sklearn-gd[benchmarks]``).
@@ -17,7 +18,7 @@ matplotlib (``pip install sklearn-gd[benchmarks]``).
 
 import argparse
 import csv
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import matplotlib
@@ -29,18 +30,27 @@ import numpy as np  # noqa: E402
 # The order of sklearn_gd.benchmark.SYSTEMS (not imported: it would load torch).
 SYSTEMS = ("tfidf_lr", "labels_only", "teacher", "teacher_vectors", "gd", "gd_real_pool")
 MEANS = ("accuracy", "macro_f1", "fit_s", "predict_texts_per_s")
-DEFAULT_N_GENERATED = 2000  # GenerationDistillationClassifier's n_generated
+LEGACY_N_GENERATED = 2000  # files without the n_generated column ran this default
 
 
-def read_rows(paths, n_generated=DEFAULT_N_GENERATED):
-    """Rows of the result files with the default number of samples, the last one kept per
-    dataset, K, seed and system."""
-    rows = {}
+def _n_generated(row):
+    return int(row.get("n_generated") or LEGACY_N_GENERATED)
+
+
+def read_rows(paths, n_generated=None):
+    """Rows of the result files with ``n_generated`` samples (``None``: the number most
+    ``gd`` rows ran with) or none, the last one kept per dataset, K, seed and system."""
+    all_rows = []
     for path in paths:
         with open(path, newline="") as file:
-            for row in csv.DictReader(file):
-                if int(row.get("n_generated") or n_generated) == n_generated:
-                    rows[row["dataset"], int(row["k"]), int(row["seed"]), row["system"]] = row
+            all_rows += list(csv.DictReader(file))
+    if n_generated is None:
+        counts = Counter(_n_generated(row) for row in all_rows if row["system"] == "gd")
+        n_generated = counts.most_common(1)[0][0] if counts else LEGACY_N_GENERATED
+    rows = {}
+    for row in all_rows:
+        if row["system"] not in ("gd", "gd_real_pool") or _n_generated(row) == n_generated:
+            rows[row["dataset"], int(row["k"]), int(row["seed"]), row["system"]] = row
     return rows
 
 
@@ -51,7 +61,7 @@ def read_sample_sweep(paths):
     for path in paths:
         with open(path, newline="") as file:
             for row in csv.DictReader(file):
-                n = int(row.get("n_generated") or DEFAULT_N_GENERATED)
+                n = _n_generated(row)
                 if row["system"] not in ("gd", "gd_real_pool", "teacher"):
                     continue
                 n = None if row["system"] == "teacher" else n
@@ -168,10 +178,13 @@ def main(argv=None):
     parser.add_argument("--output-dir", default=None,
                         help="where to write the PNG and summary.md (default: the folder of "
                         "the first results file)")
+    parser.add_argument("--n-generated", type=int, default=None, metavar="N",
+                        help="plot and summarize the gd rows of N samples (default: the "
+                        "number most gd rows ran with)")
     args = parser.parse_args(argv)
     output_dir = Path(args.output_dir or Path(args.results[0]).parent)
     output_dir.mkdir(parents=True, exist_ok=True)
-    groups = group_over_seeds(read_rows(args.results))
+    groups = group_over_seeds(read_rows(args.results, args.n_generated))
     plot(groups, output_dir / "accuracy_vs_k.png")
     (output_dir / "summary.md").write_text(summary_table(groups))
     if plot_samples(read_sample_sweep(args.results), output_dir / "gd_vs_samples.png"):

@@ -52,6 +52,8 @@ COLUMNS = [
     "n_unlabeled", "n_train", "n_test", "selection_scores",
 ]
 DEFAULT_N_GENERATED = GenerationDistillationClassifier().n_generated
+# Result files written before the n_generated column existed ran the default of then.
+LEGACY_N_GENERATED = 2000
 
 
 class BenchmarkDataError(ValueError):
@@ -150,7 +152,7 @@ def read_results(path):
         rows = list(csv.DictReader(file))
     for row in rows:  # files written before the column existed: the default was used
         sampled = row["system"] in ("gd", "gd_real_pool")
-        row["n_generated"] = row.get("n_generated") or (str(DEFAULT_N_GENERATED) if sampled else "")
+        row["n_generated"] = row.get("n_generated") or (str(LEGACY_N_GENERATED) if sampled else "")
     return rows
 
 
@@ -218,7 +220,7 @@ def verdicts(rows):
         system, seed = row["system"], int(row["seed"])
         if system in ("gd", "gd_real_pool"):
             n = row.get("n_generated", "")
-            system = system, int(n) if n not in ("", None) else DEFAULT_N_GENERATED
+            system = system, int(n) if n not in ("", None) else LEGACY_N_GENERATED
         key = row["dataset"], int(row["k"])
         groups.setdefault(key, {}).setdefault(system, {})[seed] = float(row["accuracy"])
         if system[0] == "gd" and row.get("selected"):  # older files have no guard column

@@ -191,10 +191,12 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
     max_length : int, default=128
         Tokens per training block; a longer text is trained on its first ``max_length``
         tokens only.
-    max_train_tokens : int, default=50000
-        Finetuning budget: at most this many tokens (a random subset of the blocks) are
-        trained on, so that the time does not grow with the length or number of the
-        texts (400 AG News texts hold about 20,000 tokens).
+    max_train_tokens : int, default=25000
+        Finetuning budget: at most this many tokens are trained on, so that the time
+        does not grow with the length or number of the texts (400 AG News texts hold
+        about 23,000 tokens). Over it, each text is learned from a shorter opening, down
+        to ``max_new_tokens + 16`` tokens (what a sample can reach), and then from a
+        random subset of the blocks.
     max_new_tokens : int, default=64
         Longest sample, in tokens.
     cut_at_line_break : {"auto", True, False}, default="auto"
@@ -297,7 +299,7 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         freeze_embeddings=True,
         trainable_layers=None,
         max_length=128,
-        max_train_tokens=50000,
+        max_train_tokens=25000,
         max_new_tokens=64,
         cut_at_line_break="auto",
         top_k=50,
@@ -430,13 +432,17 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
 
     def _pack(self, texts, rng):
         """Token ids of all texts, each ended by EOS, cut into full blocks of max_length;
-        at most ``max_train_tokens`` tokens of them (a random subset of the blocks)."""
+        at most ``max_train_tokens`` tokens of them.
+
+        Over the budget, each text is first cut to a shorter opening (never shorter than a
+        sample can reach), so that every text is still learned from; only then is a random
+        subset of the blocks kept."""
         eos = self.tokenizer_.eos_token_id
         ids = self.tokenizer_(texts, add_special_tokens=False)["input_ids"]
+        cut = self._opening_length(np.array([len(text) + 1 for text in ids]))
         # A long text is learned from its opening: samples are short, and the time is bounded.
         stream = np.fromiter(
-            (token for text in ids for token in [eos, *text[: self.max_length - 1]]),
-            dtype=np.int64,
+            (token for text in ids for token in [eos, *text[: cut - 1]]), dtype=np.int64
         )
         length = min(self.max_length, len(stream))
         n_blocks = len(stream) // length
@@ -445,6 +451,16 @@ class CausalLMGenerator(TextEstimatorMixin, BaseEstimator):
         if n_blocks > budget:
             blocks = blocks[np.sort(rng.choice(n_blocks, budget, replace=False))]
         return blocks
+
+    def _opening_length(self, lengths):
+        """Tokens learned from each text (its end-of-text token included): ``max_length``,
+        or the longest cut that keeps all texts within ``max_train_tokens``, but no shorter
+        than a sample: its label prefix, opening and ``max_new_tokens``."""
+        shortest = min(self.max_length, self.max_new_tokens + 16)
+        for cut in range(self.max_length, shortest, -1):
+            if np.minimum(lengths, cut).sum() <= self.max_train_tokens:
+                return cut
+        return shortest
 
     def generate(self, n, random_state=None, return_sources=False):
         """Sample ``n`` new texts.

@@ -216,6 +216,14 @@ def test_plot_script(tmp_path, monkeypatch):
     assert "| a | 100 | gd | 2 | 0.605 |" in summary  # mean of seeds 0 and 1
     assert "| a | 16 | gd | 2 | 0.521 |" in summary  # the 500-sample rows are not in it
     assert (tmp_path / "plots" / "gd_vs_samples.png").stat().st_size > 0
+    # Asked for, the 500-sample rows are the table's gd rows (files from before the
+    # n_generated column, read as 2,000 samples, are left out then).
+    monkeypatch.setattr(sys, "argv", ["plot_benchmark.py", str(results), "--n-generated", "500",
+                                      "--output-dir", str(tmp_path / "plots500")])
+    runpy.run_path(str(ROOT / "benchmarks" / "plot_benchmark.py"), run_name="__main__")
+    summary = (tmp_path / "plots500" / "summary.md").read_text()
+    assert "| a | 16 | gd | 2 | 0.100 |" in summary
+    assert "| a | 100 | gd |" not in summary and "| a | 100 | tfidf_lr |" in summary
 
 
 def test_samples_plot_averages_only_seeds_run_at_every_size(tmp_path):

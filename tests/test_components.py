@@ -215,6 +215,27 @@ def test_generator_packs_texts_into_full_blocks(tiny_models, topic_data):
     assert (blocks == eos).sum() == 2
 
 
+def test_generator_over_its_budget_learns_every_text_from_a_shorter_opening(tiny_models,
+                                                                            topic_data):
+    generator = CausalLMGenerator(tiny_models["causal_lm"], epochs=1, max_length=32,
+                                  max_new_tokens=8, max_train_tokens=260).fit(topic_data[0])
+    eos = generator.tokenizer_.eos_token_id
+    texts = [" ".join(f"word{i} number{j}" for j in range(30)) for i in range(10)]
+    assert all(len(ids) > 40 for ids in generator.tokenizer_(texts)["input_ids"])
+    blocks = generator._pack(texts, np.random.default_rng(0))
+    assert blocks.size <= 260
+    # Each text is cut to 26 tokens (10 x 26 = 260): all 10 openings are trained on, where
+    # cutting at max_length (10 x 32 tokens) and dropping blocks would lose two.
+    assert (blocks == eos).sum() == 10
+    # Below a sample's reach (max_new_tokens + 16 = 24 tokens) texts are not cut further:
+    # blocks are dropped instead.
+    generator.set_params(max_train_tokens=100)
+    blocks = generator._pack(texts, np.random.default_rng(0))
+    assert blocks.size <= 100
+    for block in blocks:
+        assert np.all(np.diff(np.flatnonzero(block == eos)) >= 24)
+
+
 # --- student -------------------------------------------------------------------------------
 
 
