@@ -36,7 +36,8 @@ parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", default=None, help="folder with ag_news/ (default: sample)")
 parser.add_argument("--k", type=int, default=100, help="labeled texts per class")
 parser.add_argument("--seed", type=int, default=0, help="which labeled sample (0-2)")
-parser.add_argument("--n-generated", type=int, default=GenerationDistillationClassifier().n_generated,
+parser.add_argument("--n-generated", type=int,
+                    default=GenerationDistillationClassifier().n_generated,
                     help="texts to sample (default: the classifier's)")
 parser.add_argument("--output", default=None, help="also write the results as JSON here")
 parser.add_argument("--memory", default=None,
