@@ -172,6 +172,26 @@ def test_generation_batch_size_changes_the_draws_not_the_prompts(tiny_models, to
         assert text.startswith(X[source].split()[0])
 
 
+def test_sampling_budget_stops_early_with_the_same_first_samples(tiny_models, topic_data):
+    X, y = topic_data[:2]
+    generator = CausalLMGenerator(tiny_models["causal_lm"], conditional=True, epochs=0,
+                                  max_length=32, max_new_tokens=6, generation_batch_size=4,
+                                  max_sampled_tokens=None, random_state=0).fit(X, y)
+    texts, sources = generator.generate(40, random_state=0, return_sources=True)
+    assert len(texts) == len(sources) == 40
+    generator.set_params(max_sampled_tokens=40)
+    cut, cut_sources = generator.generate(40, random_state=0, return_sources=True)
+    # Cut short once about 40 new tokens are sampled (at most 6 per sample) ...
+    assert (40 - 6) // 6 <= len(cut) < 40
+    # ... from the same prompts, and the same samples in the batches before the last.
+    np.testing.assert_array_equal(cut_sources, sources[: len(cut)])
+    full_batches = (len(cut) - 1) // 4 * 4
+    assert full_batches >= 4 and cut[:full_batches] == texts[:full_batches]
+    # A budget that is not reached changes nothing.
+    generator.set_params(max_sampled_tokens=10**6)
+    assert generator.generate(40, random_state=0) == texts
+
+
 def test_conditional_generator_needs_and_uses_labels(tiny_models, topic_data):
     X, y = topic_data[:2]
     generator = CausalLMGenerator(
