@@ -498,14 +498,14 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         teacher the student learns its own.
     n_generated : int, default=2000
         Texts asked of the generator, before filtering. Sampling is the slowest stage on a
-        CPU, so the default generator stops earlier, at a budget of 60,000 sampled tokens
-        (``max_sampled_tokens``): all 2,000 of SST-2's short samples, about 1,230 of AG
-        News' and 970 of BBC News'. 2,000 samples instead of 1,000 moved the student by
+        CPU, so the default generator stops earlier, at a budget of 50,000 sampled tokens
+        (``max_sampled_tokens``): all 2,000 of SST-2's shortest samples, about 1,000 of AG
+        News' and 800 of BBC News'. 2,000 samples instead of 1,000 moved the student by
         -0.6 to +0.4 points (+0.1 on average) over seven validation points of AG News,
         SST-2 and BBC News (``benchmarks/sample_count.py``), and by +1.3 at SST-2 K=100 and
-        +1.7 at AG News K=100 on the benchmark's test texts (same teachers); the budget
-        spends the time that the fit targets leave. 0 skips the generator: the student
-        learns from the teacher on ``X`` and ``X_unlabeled``.
+        +1.7 at AG News K=100 on the benchmark's test texts (same teachers): the budget
+        spends on short texts the time that long ones need. 0 skips the generator: the
+        student learns from the teacher on ``X`` and ``X_unlabeled``.
     temperature : float, default=1.0
         Softens the teacher's probabilities (``> 1`` flattens them).
     alpha : float, default=0.5
