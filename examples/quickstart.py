@@ -8,8 +8,7 @@ News texts per class, score it on the fixed evaluation subset of the test set, a
 couple of new texts.
 
 Sampling is the slowest stage on a CPU, so this example samples 500 texts instead of the
-default (up to 2,000, within a budget of 50,000 sampled tokens): it takes 5 to 10
-minutes on 2 CPU cores.
+default 1,000: it takes 5 to 10 minutes on 2 CPU cores.
 """
 
 # %%
