@@ -23,8 +23,8 @@ import warnings
 import numpy as np
 
 from sklearn_gd import GenerationDistillationClassifier
-from sklearn_gd._classifier import default_baselines
 from sklearn_gd.benchmark import draw_labeled_sample, read_labeled_csv
+from sklearn_gd.guard import default_baselines
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)

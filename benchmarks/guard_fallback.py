@@ -22,7 +22,7 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from sklearn_gd import default_baselines
-from sklearn_gd._classifier import average_of_baselines
+from sklearn_gd.guard import average_of_baselines
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)

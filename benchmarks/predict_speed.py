@@ -36,8 +36,8 @@ from threadpoolctl import threadpool_limits
 from transformers import AutoTokenizer
 
 from sklearn_gd import EncoderWordVectors, StudentClassifier, default_baselines, resolve_model
-from sklearn_gd._classifier import AVERAGED_DEFAULT_BASELINES, average_of_baselines
 from sklearn_gd.benchmark import read_labeled_csv
+from sklearn_gd.guard import AVERAGED_DEFAULT_BASELINES, average_of_baselines
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)

@@ -27,14 +27,10 @@ from _results import labeled_sample_and_validation, write_csv
 from sklearn.metrics import accuracy_score, f1_score
 
 from sklearn_gd import EncoderWordVectors, GenerationDistillationClassifier
-from sklearn_gd._classifier import (
-    AVERAGED_DEFAULT_BASELINES,
-    average_of_baselines,
-    default_baselines,
-    prior_ratio,
-    soften,
-)
+from sklearn_gd._classifier import soften
 from sklearn_gd.benchmark import draw_labeled_sample, read_labeled_csv
+from sklearn_gd.guard import AVERAGED_DEFAULT_BASELINES, average_of_baselines, default_baselines
+from sklearn_gd.prior import prior_ratio
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)

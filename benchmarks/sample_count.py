@@ -27,7 +27,8 @@ from _results import (  # benchmarks/_results.py
 from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors
-from sklearn_gd._classifier import default_student, prior_ratio
+from sklearn_gd._classifier import default_student
+from sklearn_gd.prior import prior_ratio
 
 args = one_sample_study_arguments(__doc__, add_arguments=lambda parser: parser.add_argument(
     "--counts", type=int, nargs="+", default=[2000, 4000, 6000],

@@ -28,12 +28,8 @@ from _results import (  # benchmarks/_results.py
 from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors, GenerationDistillationClassifier
-from sklearn_gd._classifier import (
-    average_of_baselines,
-    default_baselines,
-    default_generator,
-    default_student,
-)
+from sklearn_gd._classifier import default_generator, default_student
+from sklearn_gd.guard import average_of_baselines, default_baselines
 
 SETTINGS = {  # name: (n_generated, generator parameters)
     "2000 samples of at most 64 tokens (default)": (2000, {}),

@@ -27,7 +27,7 @@ from _results import (  # benchmarks/_results.py
 )
 
 from sklearn_gd import EncoderWordVectors
-from sklearn_gd._classifier import prior_ratio
+from sklearn_gd.prior import prior_ratio
 from sklearn_gd.student import split_words
 
 

@@ -36,7 +36,8 @@ from sklearn.base import clone
 from torch import nn
 
 from sklearn_gd import EncoderWordVectors
-from sklearn_gd._classifier import default_student, prior_ratio
+from sklearn_gd._classifier import default_student
+from sklearn_gd.prior import prior_ratio
 
 SETTINGS = {  # name: (word vectors trained, weight of the embedding loss)
     "fixed vectors (default's network)": (False, 0.0),

@@ -30,7 +30,7 @@ from _results import (  # benchmarks/_results.py
 from sklearn.base import clone
 
 from sklearn_gd import EncoderWordVectors
-from sklearn_gd._classifier import prior_ratio
+from sklearn_gd.prior import prior_ratio
 
 args, (X, y, X_valid, y_valid), clf, samples = cached_samples_study(
     __doc__, add_arguments=lambda parser: parser.add_argument(

@@ -8,13 +8,9 @@ from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import VotingClassifier
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import make_pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, InvalidParameterError
 from sklearn.utils.validation import check_is_fitted, check_memory
@@ -30,8 +26,21 @@ from ._utils import (
 )
 from .filtering import filter_generated
 from .generator import CausalLMGenerator
+from .guard import (  # SharedWordsVotingClassifier: pickles of 0.1.0 name it here
+    AVERAGED_DEFAULT_BASELINES,
+    BASELINE_AVERAGE,
+    SharedWordsVotingClassifier,  # noqa: F401
+    average_of_baselines,
+    choose_fallback,
+    cross_validate_candidates,
+    default_baselines,
+    distillation_pays,
+    one_fit,
+    selection_message,
+)
 from .hub import resolve_model
-from .student import StudentClassifier, split_words
+from .prior import correct_prior
+from .student import StudentClassifier
 from .teacher import TransformerClassifier
 from .word_vectors import EncoderWordVectors
 
@@ -42,26 +51,6 @@ __all__ = [
     "default_baselines",
 ]
 
-# The name of the soft vote of all baselines among the guard's candidates.
-BASELINE_AVERAGE = "baseline_average"
-# A baseline is kept alone only if its cross-validated accuracy beats the average's by this
-# much: a baseline far weaker than the other can drag the average below the better one.
-# Smaller leads are noise. Over 18 labeled samples the largest was 2.9 points and the
-# average was never more than 1.1 below the better baseline on validation texts
-# (benchmarks/guard_fallback.py); in the benchmark's check at BBC News K=16 seed 0 TF-IDF
-# led the average by 3.8 points, and the average scored 0.957 on the test set, TF-IDF 0.941.
-SINGLE_BASELINE_LEAD = 0.05
-# The default baselines whose probabilities the fallback averages: the two students. TF-IDF
-# + LR stays a candidate of its own. Averaged in as well, it lowered the average's validation
-# accuracy by 0.3 to 1.2 points on short texts and changed it by at most 0.2 on long ones
-# (benchmarks/fallback_candidates.py); and it predicts slower than both students together
-# (34,372 against 35,860 AG News texts/s, 2,545 against 4,957 BBC News articles/s, one
-# thread: benchmarks/predict_speed.py).
-AVERAGED_DEFAULT_BASELINES = ("labels_only", "teacher_vectors")
-# The largest factor (and smallest, its inverse) prior_correction multiplies a class's
-# probabilities by. The studies' largest was 1.6 (benchmarks/results/prior_correction.csv).
-MAX_PRIOR_SHIFT = 10.0
-
 
 class DistillationWarning(UserWarning):
     """``fit`` kept the baselines (their average, or one of them): the distilled student
@@ -71,6 +60,7 @@ class DistillationWarning(UserWarning):
 
 class GenerationWarning(UserWarning):
     """The generator gave (almost) no usable texts."""
+
 
 def default_generator():
     """The generator used for ``generator=None``: SmolLM2, label-conditioned.
@@ -104,204 +94,9 @@ def default_student():
                              word_vectors="teacher", n_averaged=5)
 
 
-def default_baselines(random_state=None):
-    """The models that ``fit`` compares the distilled student with (``baselines=None``).
-
-    All are fast to fit and to predict, and fitted on the labels alone: the student
-    (``"labels_only"``), the same student reading the teacher's fixed word vectors
-    (``"teacher_vectors"``, :class:`~sklearn_gd.EncoderWordVectors`; dropped when the
-    teacher has none), and TF-IDF (word 1-2-grams) with a logistic regression, which is
-    hard to beat on long texts. The teacher's word vectors carry most of what makes the
-    distilled student strong: on validation texts they lifted the labels-only student
-    from 0.62 to 0.78 at AG News K=16 and from 0.59 to 0.69 at SST-2 K=100, 2 to 5
-    points below the distilled student (``benchmarks/fallback_candidates.py``).
-    """
-    return {
-        "labels_only": StudentClassifier(random_state=random_state),
-        "teacher_vectors": StudentClassifier(word_vectors="teacher", random_state=random_state),
-        "tfidf_lr": make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-            LogisticRegression(C=10.0, max_iter=1000),
-        ),
-    }
-
-
-def average_of_baselines(baselines):
-    """One classifier averaging the probabilities of ``baselines`` (dict of name to model).
-
-    ``fit`` falls back to it when distillation does not pay. Over 18 labeled samples (3
-    datasets, K=16 and 100, 3 seeds) the average of the labels-only student and TF-IDF +
-    LR scored 0.742 on validation texts, where the baseline picked by cross-validation
-    scored 0.736 and the better of the two 0.741 (``benchmarks/guard_fallback.py``): with
-    few labels cross-validation often picks the worse one, and the two err on different
-    texts. With the default baselines ``fit`` now averages the two students (the
-    labels-only one and the one with the teacher's word vectors), which beat that average
-    on validation texts at 5 of 6 labeled samples and tied at the sixth
-    (``benchmarks/fallback_candidates.py``).
-    None when there are fewer than two baselines, or one is not a scikit-learn classifier
-    (``VotingClassifier`` refuses it).
-    """
-    if len(baselines) < 2 or not all(_is_classifier(model) for model in baselines.values()):
-        return None
-    return SharedWordsVotingClassifier(list(baselines.items()), voting="soft")
-
-
-class SharedWordsVotingClassifier(VotingClassifier):
-    """A soft-voting ``VotingClassifier`` whose :class:`StudentClassifier` members share one
-    split of the texts into words.
-
-    Splitting is about half of a student's prediction time: shared, the average of two
-    students predicts faster than TF-IDF + LR on short texts too (``predict_speed.csv``).
-    """
-
-    def _collect_probas(self, X):
-        # Only StudentClassifier's own predict_proba takes the split (not a subclass's).
-        students = [type(model).predict_proba is StudentClassifier.predict_proba
-                    for model in self.estimators_]
-        words = split_words(check_texts(X)) if sum(students) > 1 else None
-        return np.asarray([
-            model.predict_proba(X, words=words) if student and words is not None
-            else model.predict_proba(X)
-            for model, student in zip(self.estimators_, students, strict=True)])
-
-
 def _is_empty_list(X):
     return (isinstance(X, (list, tuple)) or getattr(X, "ndim", None) == 1) and len(X) == 0
 
-
-def _is_classifier(model):
-    try:
-        return is_classifier(model)
-    except AttributeError:  # no scikit-learn tags at all
-        return False
-
-
-def choose_fallback(scores):
-    """What the guard keeps when distillation does not pay, from its ``scores``: the
-    average of the baselines, unless one of them leads it by ``SINGLE_BASELINE_LEAD``."""
-    singles = {name: score for name, score in scores.items()
-               if name not in ("distilled", BASELINE_AVERAGE)}
-    best = max(singles, key=singles.get)
-    # Scores are means of fold accuracies: the tolerance keeps an exact 5-point lead one.
-    if BASELINE_AVERAGE in scores and (
-        singles[best] - scores[BASELINE_AVERAGE] < SINGLE_BASELINE_LEAD - 1e-9
-    ):
-        return BASELINE_AVERAGE
-    return best
-
-
-def distillation_pays(scores, margin, biased=(), averaged=()):
-    """Whether the distilled student's cross-validated score (``scores["distilled"]``)
-    beats every baseline's, and the average's, by ``margin``.
-
-    Baselines named in ``biased`` read the teacher's word vectors, and so does the
-    average when one of them is ``averaged``: the teacher saw every fold, which favours
-    them as it favours the distilled student, so they are not held against it. The
-    labels-only student with the teacher's vectors came within the margin of the distilled
-    student at SST-2 K=16 and K=100 and AG News K=100 (0.5, 2.0 and 4.5 points behind it),
-    where the distilled student was 4.3, 2.5 and 0.3 points better on validation texts
-    (``benchmarks/fallback_candidates.py``).
-    """
-    biased = set(biased)
-    if biased & set(averaged):
-        biased.add(BASELINE_AVERAGE)
-    rivals = [score for name, score in scores.items()
-              if name != "distilled" and name not in biased]
-    return not rivals or max(rivals) <= scores["distilled"] - margin
-
-
-def prior_ratio(targets, y, n_classes, unlabeled=None):
-    """The class prior the transfer set should have over the one it has (the mean of its
-    soft ``targets``): what :meth:`StudentClassifier.shift_prior` multiplies the student's
-    probabilities by.
-
-    A student trained on the teacher's soft labels takes their class shares as its prior.
-    Where the teacher labels most samples as one class, the student predicts that class
-    far more often than the teacher does; the ratio shifts the samples and labeled texts
-    back to the labels' shares ``y`` (a logit adjustment, Menon et al. 2021). The rows
-    marked in ``unlabeled`` (real texts) keep the teacher's shares: they estimate the real
-    class shares, where the samples' shares follow the prompts. Each factor is capped at
-    ``MAX_PRIOR_SHIFT`` (and its inverse): a class that the teacher (almost) never gives
-    would otherwise take over.
-    """
-    targets = np.asarray(targets, dtype=np.float64)
-    labels = np.bincount(y, minlength=n_classes) / len(y)
-    real = np.zeros(len(targets), bool) if unlabeled is None else np.asarray(unlabeled, bool)
-    wanted = ((~real).sum() * labels + targets[real].sum(axis=0)) / len(targets)
-    ratio = wanted / np.clip(targets.mean(axis=0), 1e-12, None)
-    return np.clip(ratio, 1 / MAX_PRIOR_SHIFT, MAX_PRIOR_SHIFT)
-
-
-def _correct_prior(model, targets, y, n_classes, unlabeled=None):
-    """Shift ``model``'s prior (:func:`prior_ratio`); returns the ratio, or None for a
-    student without ``shift_prior`` or a frozen one (never changed)."""
-    if isinstance(model, FrozenEstimator) or not hasattr(model, "shift_prior"):
-        return None
-    ratio = prior_ratio(targets, y, n_classes, unlabeled)
-    model.shift_prior(ratio)
-    return ratio
-
-
-def cross_validate_candidates(student, baselines, transfer, targets, labeled, y, seed,
-                              sources=None, n_splits=5, averaged=None, prior_correction=False,
-                              unlabeled=None):
-    """Accuracy on held-out labeled texts of the distilled student and of each baseline.
-
-    The labeled texts (rows ``labeled`` of ``transfer``, labels ``y``) are split into
-    stratified folds. For each fold the student is fitted on the transfer set without the
-    fold (the teacher's soft targets ``targets``) and each baseline on the other labeled
-    texts; all are scored on the fold. ``sources`` (one per transfer row: the index of the
-    labeled text a sample was prompted from, or -1) also leaves out the samples prompted
-    from the fold, which can repeat what they hold. The teacher and generator still saw
-    the fold, which favours the distilled student (and a baseline reading the teacher's
-    word vectors). The average of the probabilities of the baselines named in ``averaged``
-    (default: all; :func:`average_of_baselines`) is scored as ``"baseline_average"``.
-    With ``prior_correction``, each fold's student is shifted to the prior of its labels
-    (:func:`prior_ratio`; ``unlabeled`` marks the transfer rows of real unlabeled texts),
-    as the kept one is. Returns ``{}`` when a class has fewer than
-    two labeled texts or there are no baselines.
-    """
-    n_splits = min(n_splits, int(np.bincount(y).min()))
-    if not baselines or n_splits < 2:
-        return {}
-    folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed % (2**32))
-    texts = [transfer[i] for i in labeled]
-    averaged = list(baselines) if averaged is None else list(averaged)
-    average = average_of_baselines({name: baselines[name] for name in averaged}) is not None
-    scores = {name: [] for name in ["distilled", *baselines]}
-    if average:
-        scores[BASELINE_AVERAGE] = []
-    for train, test in folds.split(texts, y):
-        held_out = [texts[i] for i in test]
-        keep = np.setdiff1d(np.arange(len(transfer)), labeled[test])
-        if sources is not None:
-            keep = keep[~np.isin(sources[keep], test)]
-        model = clone(student).fit([transfer[i] for i in keep], targets[keep])
-        if prior_correction:
-            _correct_prior(model, targets[keep], y[train], targets.shape[1],
-                           None if unlabeled is None else unlabeled[keep])
-        predicted = np.argmax(model.predict_proba(held_out), axis=1)
-        scores["distilled"].append(np.mean(predicted == y[test]))
-        probabilities = []
-        for name, baseline in baselines.items():
-            model = clone(baseline).fit([texts[i] for i in train], y[train])
-            scores[name].append(np.mean(model.predict(held_out) == y[test]))
-            if average and name in averaged:  # every class is in each part: columns line up
-                probabilities.append(model.predict_proba(held_out))
-        if average:
-            predicted = np.argmax(np.mean(probabilities, axis=0), axis=1)
-            scores[BASELINE_AVERAGE].append(np.mean(predicted == y[test]))
-    return {name: float(np.mean(values)) for name, values in scores.items()}
-
-
-def _one_fit(student):
-    """The student as the guard scores it: one fit where it averages ``n_averaged``.
-    Averaging steadies the student (a few tenths of a point) and would multiply the
-    check's time; the check needs its rank against the baselines, not those tenths."""
-    params = student.get_params() if hasattr(student, "get_params") else {}
-    if params.get("n_averaged", 1) == 1:
-        return student
-    return clone(student).set_params(n_averaged=1)
 
 
 def _teacher_vector_params(student):
@@ -439,12 +234,6 @@ def _dropped(report):
     return ", ".join(f"{count} {reason}" for reason, count in report.items()
                      if reason != "kept" and count) or "none"
 
-
-def _selection_message(scores, selected):
-    if not scores:
-        return "no check (no baselines, or a class has fewer than 2 labeled texts)"
-    listed = ", ".join(f"{name} {score:.3f}" for name, score in scores.items())
-    return f"kept {selected!r} (cross-validated accuracy: {listed})"
 
 
 class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, BaseEstimator):
@@ -824,7 +613,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
         real = np.arange(len(transfer)) >= len(kept) + len(texts)  # X_unlabeled's rows
         with self._stage(fit, "guard") as stage:
             scores = cross_validate_candidates(
-                _one_fit(student), baselines, transfer, targets, labeled, y_encoded, seed,
+                one_fit(student), baselines, transfer, targets, labeled, y_encoded, seed,
                 sources=None if kept_sources is None else np.concatenate(
                     [kept_sources, np.arange(len(texts)), np.full(len(unlabeled), -1)]),
                 averaged=averaged, prior_correction=self.prior_correction, unlabeled=real,
@@ -834,7 +623,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
                                                 biased=reads_teacher, averaged=averaged):
                 selected = choose_fallback(scores)
             fit["selected_"], fit["selection_scores_"] = selected, scores
-            stage.message = _selection_message(scores, selected)
+            stage.message = selection_message(scores, selected)
             if baselines and not scores:
                 counts = np.bincount(y_encoded, minlength=len(classes))
                 smallest = classes.tolist()[counts.argmin()]
@@ -848,7 +637,7 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             if selected != "distilled":
                 warnings.warn(
                     "Distillation did not pay on this data: cross-validated on the labeled "
-                    f"texts, {_selection_message(scores, selected)}. The classifier uses "
+                    f"texts, {selection_message(scores, selected)}. The classifier uses "
                     f"{selected!r}"
                     + (f", the average of the probabilities of {' and '.join(averaged)}"
                        if selected == BASELINE_AVERAGE else "")
@@ -861,8 +650,8 @@ class GenerationDistillationClassifier(TextClassifierMixin, ClassifierMixin, Bas
             if selected == "distilled":
                 fit["student_"] = student.fit(transfer, targets)
                 if self.prior_correction:
-                    fit["prior_ratio_"] = _correct_prior(fit["student_"], targets, y_encoded,
-                                                         len(classes), real)
+                    fit["prior_ratio_"] = correct_prior(fit["student_"], targets, y_encoded,
+                                                        len(classes), real)
                 stage.message = f"fitted {type(student).__name__} on {len(transfer)} texts"
             else:
                 model = (average_of_baselines({name: baselines[name] for name in averaged})

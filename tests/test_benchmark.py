@@ -294,8 +294,8 @@ def test_verdicts_compare_gd_with_each_system_over_shared_seeds():
 
 
 def test_parameters_of_the_guards_average_add_up():
-    from sklearn_gd._classifier import average_of_baselines, default_baselines
     from sklearn_gd.benchmark import n_parameters
+    from sklearn_gd.guard import average_of_baselines, default_baselines
 
     X, y = make_texts(6, seed=0)
     # The average without a teacher: "teacher_vectors" needs one.

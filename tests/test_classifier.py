@@ -16,6 +16,7 @@ from sklearn_gd import (
     StudentClassifier,
     TransformerClassifier,
     _classifier,
+    prior,
 )
 from sklearn_gd._classifier import soften
 
@@ -165,12 +166,12 @@ def test_prior_ratio_keeps_real_unlabeled_shares_and_is_capped():
     targets = np.vstack([labeled, unlabeled])
     # As samples, the 0.9 would be the teacher's bias and shifted away; as real texts it
     # is the class shares the student should keep: nothing to shift.
-    assert _classifier.prior_ratio(targets, np.array([0, 1]), 2)[0] < 0.8
-    np.testing.assert_allclose(_classifier.prior_ratio(
+    assert prior.prior_ratio(targets, np.array([0, 1]), 2)[0] < 0.8
+    np.testing.assert_allclose(prior.prior_ratio(
         targets, np.array([0, 1]), 2, unlabeled=[False, False, True, True]), [1, 1])
     never = np.tile([1.0, 0.0], (4, 1))  # a class the teacher never gives
-    np.testing.assert_allclose(_classifier.prior_ratio(never, np.array([0, 1]), 2),
-                               [0.5, _classifier.MAX_PRIOR_SHIFT])
+    np.testing.assert_allclose(prior.prior_ratio(never, np.array([0, 1]), 2),
+                               [0.5, prior.MAX_PRIOR_SHIFT])
 
 
 def test_prior_correction_leaves_a_frozen_student_and_a_refit_resets_it(topic_data):
