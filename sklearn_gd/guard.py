@@ -116,7 +116,8 @@ def _is_classifier(model):
 
 def choose_fallback(scores):
     """What the guard keeps when distillation does not pay, from its ``scores``: the
-    average of the baselines, unless one of them leads it by ``SINGLE_BASELINE_LEAD``."""
+    average of the baselines, unless one of them leads it by ``SINGLE_BASELINE_LEAD`` or
+    more."""
     singles = {name: score for name, score in scores.items()
                if name not in ("distilled", BASELINE_AVERAGE)}
     best = max(singles, key=singles.get)
@@ -151,7 +152,6 @@ def distillation_pays(scores, margin, biased=(), averaged=()):
     rivals = [score for name, score in scores.items()
               if name != "distilled" and name not in biased]
     return not rivals or max(rivals) < scores["distilled"] - margin - ROUNDING
-
 
 
 def cross_validate_candidates(student, baselines, transfer, targets, labeled, y, seed,
