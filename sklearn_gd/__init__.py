@@ -4,9 +4,9 @@ from ._classifier import (
     DistillationWarning,
     GenerationDistillationClassifier,
     GenerationWarning,
-    default_baselines,
 )
 from .generator import CausalLMGenerator
+from .guard import default_baselines
 from .hub import ModelNotFoundError, resolve_model
 from .setfit import SetFitClassifier
 from .student import StudentClassifier

@@ -48,7 +48,6 @@ __all__ = [
     "DistillationWarning",
     "GenerationDistillationClassifier",
     "GenerationWarning",
-    "default_baselines",
 ]
 
 
