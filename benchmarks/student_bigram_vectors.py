@@ -66,8 +66,9 @@ def bigram_student(n_pairs, min_count):
     return BigramStudent(**default_student().get_params())
 
 
-compare_students(distillation_study(__doc__), {
-    "words only (default)": default_student,
-    "16,000 pairs seen twice": lambda: bigram_student(16000, 2),
-    "50,000 pairs": lambda: bigram_student(50000, 1),
-}, "student_bigram_vectors.csv")
+if __name__ == "__main__":  # student_pair_scores.py imports BigramStudent
+    compare_students(distillation_study(__doc__), {
+        "words only (default)": default_student,
+        "16,000 pairs seen twice": lambda: bigram_student(16000, 2),
+        "50,000 pairs": lambda: bigram_student(50000, 1),
+    }, "student_bigram_vectors.csv")
