@@ -16,7 +16,8 @@ def write_csv(path, rows, fieldnames=None):
 
 def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, seed=0,
                                   validation="pool"):
-    """The K-per-class labeled sample ``seed`` of ``dataset`` (from its ``splits.json``) and
+    """The K-per-class labeled sample ``seed`` of ``dataset`` (from its ``splits.json``, or
+    drawn as ``python -m sklearn_gd benchmark`` draws it where ``splits.json`` lacks K) and
     a validation split (never the test set): ``n_valid`` other training-pool texts, or with
     ``validation="dev"`` the dataset's ``dev.csv.gz``. SST-2's pool holds phrases (median 7
     words) where its dev and test sets hold whole sentences (median 18): validate SST-2 on
@@ -28,12 +29,14 @@ def labeled_sample_and_validation(data_dir, dataset, k, n_valid=1000, seed=0,
 
     import numpy as np
 
-    from sklearn_gd.benchmark import read_labeled_csv
+    from sklearn_gd.benchmark import draw_labeled_sample, read_labeled_csv
 
     folder = Path(data_dir) / dataset
     texts, labels = read_labeled_csv(folder / "train.csv.gz")
     texts, labels = np.asarray(texts, dtype=object), np.asarray(labels)
-    sample = json.loads((folder / "splits.json").read_text())["train_rows"][f"k{k}_s{seed}"]
+    samples = json.loads((folder / "splits.json").read_text())["train_rows"]
+    # A K that splits.json lacks (it has 16 and 100) is drawn as the benchmark draws it.
+    sample = samples.get(f"k{k}_s{seed}") or draw_labeled_sample(labels, k, seed)
     if validation == "dev":
         dev_texts, dev_labels = read_labeled_csv(folder / "dev.csv.gz")
         return list(texts[sample]), labels[sample], list(dev_texts), np.asarray(dev_labels)
