@@ -3,15 +3,17 @@
 ``--study learning-rate`` fits the default teacher (``TransformerClassifier``) at each
 ``--points`` entry (``dataset:K:seed``, a labeled sample of ``splits.json``) with its
 learning rate at 5e-5, 1e-4 (default) and 2e-4, and ``min_steps`` at 150 (default) and
-300. ``--study epochs`` fits it with 1, 2 and 3 epochs (``"auto"`` gives 3 above 50
-steps per epoch) on larger samples: K per class drawn from the training pool, as a user
-with hundreds of labels per class has. Scores on 1,000 other pool texts, or SST-2's dev
-sentences (never the test set). Appends to ``teacher_budget.csv``::
+300. ``--study epochs`` fits it with 3, 2 and 1 epochs (or those of ``--epochs``) on
+larger samples: K per class drawn from the training pool, as a user with hundreds of
+labels per class has. Scores on 1,000 other pool texts, or SST-2's dev sentences (never
+the test set). Appends to ``teacher_budget.csv``::
 
     python benchmarks/teacher_budget.py --data-dir ../shared/data --study learning-rate \\
         --points sst2:16:0 sst2:16:1 sst2:100:0
     python benchmarks/teacher_budget.py --data-dir ../shared/data --study epochs \\
         --points ag_news:1250:0
+    python benchmarks/teacher_budget.py --data-dir ../shared/data --study epochs \\
+        --points ag_news:500:0 --epochs 4 2
 """
 
 import argparse
@@ -34,15 +36,17 @@ STUDIES = {
         "learning_rate 1e-4, min_steps 300": {"min_steps": 300},
         "learning_rate 5e-5, min_steps 300": {"learning_rate": 5e-5, "min_steps": 300},
     },
-    "epochs": {f"epochs {n}": {"epochs": n} for n in (3, 2, 1)},
 }
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)
-parser.add_argument("--study", choices=list(STUDIES), required=True)
+parser.add_argument("--study", choices=[*STUDIES, "epochs"], required=True)
 parser.add_argument("--points", nargs="+", required=True, help="dataset:K:seed")
+parser.add_argument("--epochs", type=int, nargs="+", default=[3, 2, 1],
+                    help="the epochs of --study epochs (default: 3 2 1)")
 parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
 args = parser.parse_args()
+STUDIES["epochs"] = {f"epochs {n}": {"epochs": n} for n in args.epochs}
 
 
 def large_sample(dataset, k, seed):
