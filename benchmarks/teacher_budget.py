@@ -28,25 +28,24 @@ from _results import labeled_sample_and_validation  # benchmarks/_results.py
 from sklearn_gd import TransformerClassifier
 from sklearn_gd.benchmark import read_labeled_csv
 
-STUDIES = {
-    "learning-rate": {
-        "learning_rate 1e-4, min_steps 150 (default)": {},
-        "learning_rate 5e-5, min_steps 150": {"learning_rate": 5e-5},
-        "learning_rate 2e-4, min_steps 150": {"learning_rate": 2e-4},
-        "learning_rate 1e-4, min_steps 300": {"min_steps": 300},
-        "learning_rate 5e-5, min_steps 300": {"learning_rate": 5e-5, "min_steps": 300},
-    },
+LEARNING_RATE_SETTINGS = {
+    "learning_rate 1e-4, min_steps 150 (default)": {},
+    "learning_rate 5e-5, min_steps 150": {"learning_rate": 5e-5},
+    "learning_rate 2e-4, min_steps 150": {"learning_rate": 2e-4},
+    "learning_rate 1e-4, min_steps 300": {"min_steps": 300},
+    "learning_rate 5e-5, min_steps 300": {"learning_rate": 5e-5, "min_steps": 300},
 }
 
 parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
 parser.add_argument("--data-dir", required=True)
-parser.add_argument("--study", choices=[*STUDIES, "epochs"], required=True)
+parser.add_argument("--study", choices=["learning-rate", "epochs"], required=True)
 parser.add_argument("--points", nargs="+", required=True, help="dataset:K:seed")
 parser.add_argument("--epochs", type=int, nargs="+", default=[3, 2, 1],
                     help="the epochs of --study epochs (default: 3 2 1)")
 parser.add_argument("--out", default=str(Path(__file__).parent / "results"))
 args = parser.parse_args()
-STUDIES["epochs"] = {f"epochs {n}": {"epochs": n} for n in args.epochs}
+SETTINGS = (LEARNING_RATE_SETTINGS if args.study == "learning-rate"
+            else {f"epochs {n}": {"epochs": n} for n in args.epochs})
 
 
 def large_sample(dataset, k, seed):
@@ -76,7 +75,7 @@ for point in args.points:
     else:
         X, y, X_valid, y_valid = large_sample(dataset, k, seed)
         validation = "pool"
-    for setting, params in STUDIES[args.study].items():
+    for setting, params in SETTINGS.items():
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
